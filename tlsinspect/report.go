@@ -1,0 +1,70 @@
+package tlsinspect
+
+import (
+	"crypto/x509"
+	"time"
+)
+
+// Report is what an Inspector learned about one TLS endpoint. It exists even
+// when the certificate is bad: every judgement is a field, not an error.
+type Report struct {
+	Host string
+	Port int
+	// Address is the address actually connected to (ip:port).
+	Address string
+
+	// Version is the negotiated TLS version (tls.VersionTLS13, ...);
+	// VersionName is "TLS1.0", "TLS1.1", "TLS1.2" or "TLS1.3".
+	Version     uint16
+	VersionName string
+	// CipherSuite is the negotiated suite's name.
+	CipherSuite string
+
+	// Chain is the chain the server presented, leaf first.
+	Chain []CertInfo
+	// Leaf is the parsed leaf certificate (nil if none was presented).
+	Leaf *x509.Certificate `json:"-"`
+
+	Type         CertType
+	Organization string
+	Location     Location
+
+	// Trusted reports that the chain verifies to the configured roots at Now
+	// (ignoring the hostname); TrustError says why not.
+	Trusted    bool
+	TrustError string
+	// HostnameMatch reports that the leaf is valid for Host.
+	HostnameMatch bool
+	SelfSigned    bool
+	NotBefore     time.Time
+	NotAfter      time.Time
+	Expired       bool
+	NotYetValid   bool
+
+	Revocation Revocation
+	// RevocationSource is where the status came from: "ocsp-stapled", "crl",
+	// "ocsp", or "" when unknown. RevocationReason explains an unknown or
+	// revoked status.
+	RevocationSource string
+	RevocationReason string
+
+	// CDN reports that the certificate looks like a CDN's rather than the
+	// app's; its organization must not be shown as the app's.
+	CDN       bool
+	CDNReason string
+
+	Findings []Finding
+}
+
+// CertInfo describes one certificate of a presented chain.
+type CertInfo struct {
+	Subject            string
+	Issuer             string
+	Serial             string
+	DNSNames           []string
+	NotBefore          time.Time
+	NotAfter           time.Time
+	KeyType            string // "RSA", "ECDSA", "Ed25519"
+	KeyBits            int
+	SignatureAlgorithm string
+}
