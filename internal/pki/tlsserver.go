@@ -1,0 +1,207 @@
+package pki
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// loopServer is a 127.0.0.1:0 TCP accept loop that tracks its connections
+// and handler goroutines so Close can end them all.
+type loopServer struct {
+	ln      net.Listener
+	handle  func(c net.Conn, closing <-chan struct{})
+	closing chan struct{}
+	once    sync.Once
+	wg      sync.WaitGroup
+
+	accepted atomic.Int64
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	done  bool
+}
+
+func startLoop(handle func(c net.Conn, closing <-chan struct{})) (*loopServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("pki: listen: %w", err)
+	}
+	l := &loopServer{ln: ln, handle: handle, closing: make(chan struct{}), conns: make(map[net.Conn]struct{})}
+	l.wg.Add(1)
+	go l.acceptLoop()
+	return l, nil
+}
+
+func (l *loopServer) acceptLoop() {
+	defer l.wg.Done()
+	for {
+		c, err := l.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return // listener closed
+		}
+		l.accepted.Add(1)
+		l.mu.Lock()
+		if l.done {
+			l.mu.Unlock()
+			_ = c.Close()
+			return
+		}
+		l.conns[c] = struct{}{}
+		l.wg.Add(1)
+		l.mu.Unlock()
+		go func() {
+			defer l.wg.Done()
+			defer func() {
+				_ = c.Close()
+				l.mu.Lock()
+				delete(l.conns, c)
+				l.mu.Unlock()
+			}()
+			l.handle(c, l.closing)
+		}()
+	}
+}
+
+func (l *loopServer) addr() string { return l.ln.Addr().String() }
+
+func (l *loopServer) close() {
+	l.once.Do(func() {
+		close(l.closing)
+		_ = l.ln.Close()
+		l.mu.Lock()
+		l.done = true
+		for c := range l.conns {
+			_ = c.Close()
+		}
+		l.mu.Unlock()
+		l.wg.Wait()
+	})
+}
+
+// TLSOptions configures StartTLS. The zero value is fine.
+type TLSOptions struct {
+	// MinVersion and MaxVersion bound the protocol versions (tls.VersionTLS10
+	// ... tls.VersionTLS13). Go's server speaks TLS 1.0/1.1 only if
+	// MinVersion is set that low; the client must allow it too.
+	MinVersion, MaxVersion uint16
+	// CipherSuites restricts TLS 1.0–1.2 suites (TLS 1.3 suites are fixed).
+	CipherSuites []uint16
+	// SNI maps a server name (case-insensitive) to the certificate served
+	// for it; other names and clients without SNI get the default cert.
+	SNI map[string]tls.Certificate
+	// NextProtos are the ALPN protocols offered (default none).
+	NextProtos []string
+	// Timeout bounds each connection (handshake and one request; default 10s).
+	Timeout time.Duration
+}
+
+// TLSServer is a crypto/tls server on 127.0.0.1. After a successful
+// handshake it answers each HTTP/1.1 request with "200 OK" and body "ok",
+// then closes the connection. Safe for concurrent use.
+type TLSServer struct {
+	loop       *loopServer
+	cfg        *tls.Config
+	timeout    time.Duration
+	handshakes atomic.Int64
+
+	mu    sync.Mutex
+	names []string
+}
+
+// StartTLS starts a TLS server on 127.0.0.1:0 serving cert (and opts.SNI).
+func StartTLS(cert tls.Certificate, opts TLSOptions) (*TLSServer, error) {
+	if len(cert.Certificate) == 0 || cert.PrivateKey == nil {
+		return nil, errors.New("pki: StartTLS needs a certificate with a private key")
+	}
+	sni := make(map[string]*tls.Certificate, len(opts.SNI))
+	for name, c := range opts.SNI {
+		sni[strings.ToLower(strings.TrimSuffix(name, "."))] = &c
+	}
+	def := cert
+	s := &TLSServer{timeout: opts.Timeout}
+	if s.timeout <= 0 {
+		s.timeout = 10 * time.Second
+	}
+	s.cfg = &tls.Config{
+		MinVersion:   opts.MinVersion,
+		MaxVersion:   opts.MaxVersion,
+		CipherSuites: opts.CipherSuites,
+		NextProtos:   opts.NextProtos,
+		GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			if c, ok := sni[strings.ToLower(strings.TrimSuffix(hello.ServerName, "."))]; ok {
+				return c, nil
+			}
+			return &def, nil
+		},
+	}
+	loop, err := startLoop(s.serveConn)
+	if err != nil {
+		return nil, err
+	}
+	s.loop = loop
+	return s, nil
+}
+
+func (s *TLSServer) serveConn(c net.Conn, closing <-chan struct{}) {
+	_ = c.SetDeadline(time.Now().Add(s.timeout))
+	tc := tls.Server(c, s.cfg)
+	if err := tc.Handshake(); err != nil {
+		return
+	}
+	s.handshakes.Add(1)
+	st := tc.ConnectionState()
+	s.mu.Lock()
+	s.names = append(s.names, st.ServerName)
+	s.mu.Unlock()
+	req, err := http.ReadRequest(bufio.NewReader(tc))
+	if err != nil {
+		return
+	}
+	_ = req.Body.Close()
+	const body = "ok"
+	_, _ = tc.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+		strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n" + body))
+	_ = tc.CloseWrite()
+}
+
+// Addr returns the listening address, "127.0.0.1:port".
+func (s *TLSServer) Addr() string { return s.loop.addr() }
+
+// Port returns the listening port.
+func (s *TLSServer) Port() int {
+	if a, ok := s.loop.ln.Addr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	return 0
+}
+
+// Accepted returns the number of TCP connections accepted so far.
+func (s *TLSServer) Accepted() int { return int(s.loop.accepted.Load()) }
+
+// Handshakes returns the number of completed TLS handshakes.
+func (s *TLSServer) Handshakes() int { return int(s.handshakes.Load()) }
+
+// ServerNames returns the SNI names of completed handshakes, in order
+// ("" for a client that sent none).
+func (s *TLSServer) ServerNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.names...)
+}
+
+// Close stops the server, closes open connections and waits for its
+// goroutines. Safe to call more than once.
+func (s *TLSServer) Close() { s.loop.close() }
