@@ -36,4 +36,9 @@ type Site struct {
 	// cannot be assessed. DevelopmentReason says why.
 	Development       bool
 	DevelopmentReason string
+	// DevReason is the first reason the URI is a development target, in the
+	// order IP literal, localhost, reserved name, single label, plain http,
+	// port; DevNone when Development is false. DevelopmentReason describes
+	// every reason that applies.
+	DevReason DevReason
 }

@@ -1,0 +1,297 @@
+package etld
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+)
+
+// Limits on a host name in its A-label form (RFC 1035 §2.3.4, less the
+// trailing dot and the length octets).
+const (
+	maxLabel = 63
+	maxName  = 253
+	// maxRawHost bounds the input handed to IDNA processing. Every character
+	// maps to at least one byte of output unless UTS #46 drops it (a soft
+	// hyphen), so an input four times the limit cannot be a valid name in
+	// practice; refusing it early keeps hostile input cheap.
+	maxRawHost = 4 * maxName
+)
+
+// Parser finds the site of a host or redirect URI with a given reading of
+// the Public Suffix List. Its zero value uses the full list, like the
+// package-level functions.
+type Parser struct {
+	// Mode selects which sections of the list count as public suffixes. The
+	// zero value, Full, uses both the ICANN and the private section.
+	Mode Mode
+}
+
+// ETLDPlusOne returns the registrable domain (eTLD+1) of host, using the
+// full Public Suffix List (ICANN and private sections), in lowercase ASCII
+// with A-labels. It is Parser{}.ETLDPlusOne: see there.
+func ETLDPlusOne(host string) (string, error) {
+	return Parser{}.ETLDPlusOne(host)
+}
+
+// ETLDPlusOne returns the registrable domain (eTLD+1) of host: its public
+// suffix under p.Mode plus one more label, in lowercase ASCII with A-labels
+// ("WWW.Bücher.de." gives "xn--bcher-kva.de").
+//
+// The host is normalized first: lowercased, one trailing dot removed, and
+// Unicode labels converted to A-labels with the Lookup profile of
+// golang.org/x/net/idna. Unlisted top-level domains follow the list's
+// default rule "*": "a.b.example" gives "b.example".
+//
+// The error, always a *HostError whose Reason matches a sentinel with
+// errors.Is, refuses an empty host (ErrEmpty), a leading dot or empty label
+// (ErrEmptyLabel), a label over 63 or a name over 253 bytes (ErrLabelTooLong,
+// ErrNameTooLong), an IP literal including what browsers read as IPv4
+// ("127.1", "0x7f.0.0.1"; ErrIPLiteral), a name IDNA refuses
+// (ErrInvalidHost, ErrInvalidPunycode), a single label (ErrSingleLabel) and
+// a host that is itself a public suffix (ErrPublicSuffix).
+func (p Parser) ETLDPlusOne(host string) (string, error) {
+	h := host
+	if !isFastHost(host) {
+		norm, kind, err := normalizeHost(host)
+		if err != nil {
+			return "", err
+		}
+		if kind != kindName {
+			return "", hostError(host, ReasonIPLiteral, nil)
+		}
+		h = norm
+	}
+	etld1, _, _, err := p.registrable(host, h)
+	return etld1, err
+}
+
+// registrable splits the normalized name h into its eTLD+1 and public
+// suffix. The suffix is returned even when h has no eTLD+1. orig is the
+// input, for the error.
+func (p Parser) registrable(orig, h string) (etld1, suffix string, icann bool, err error) {
+	suffix, icann = p.Mode.publicSuffix(h)
+	if len(suffix) >= len(h) {
+		if strings.IndexByte(h, '.') < 0 {
+			return "", suffix, icann, hostError(orig, ReasonSingleLabel, nil)
+		}
+		return "", suffix, icann, hostError(orig, ReasonPublicSuffix, nil)
+	}
+	i := len(h) - len(suffix) - 1
+	if h[i] != '.' {
+		// The list only returns label-aligned suffixes; guard anyway.
+		return "", suffix, icann, hostError(orig, ReasonInvalidHost, fmt.Errorf("public suffix %q is not label-aligned", suffix))
+	}
+	return h[strings.LastIndexByte(h[:i], '.')+1:], suffix, icann, nil
+}
+
+// publicSuffix returns the public suffix of the normalized name h under m,
+// and whether it comes from the ICANN section.
+func (m Mode) publicSuffix(h string) (string, bool) {
+	ps, icann := publicsuffix.PublicSuffix(h)
+	if m != ICANNOnly || icann {
+		return ps, icann
+	}
+	// The prevailing rule is a private one (or none: the default rule "*").
+	// Walk up the labels to the longest suffix an ICANN rule governs.
+	for {
+		i := strings.IndexByte(ps, '.')
+		if i < 0 {
+			// A single label that no ICANN rule lists: the default rule.
+			return ps, false
+		}
+		ps, icann = publicsuffix.PublicSuffix(ps[i+1:])
+		if icann {
+			return ps, true
+		}
+	}
+}
+
+// PSLVersion names the Public Suffix List snapshot compiled into this
+// build, as golang.org/x/net/publicsuffix reports it: "publicsuffix.org's
+// public_suffix_list.dat, git revision … (date)".
+func PSLVersion() string {
+	if s, ok := publicsuffix.List.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return "unknown"
+}
+
+// String returns "full" or "icann-only".
+func (m Mode) String() string {
+	switch m {
+	case Full:
+		return "full"
+	case ICANNOnly:
+		return "icann-only"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// MarshalText encodes the mode as its String.
+func (m Mode) MarshalText() ([]byte, error) {
+	if m != Full && m != ICANNOnly {
+		return nil, fmt.Errorf("etld: cannot marshal unknown Mode(%d)", int(m))
+	}
+	return []byte(m.String()), nil
+}
+
+// UnmarshalText decodes "full" or "icann-only".
+func (m *Mode) UnmarshalText(text []byte) error {
+	switch string(text) {
+	case "full":
+		*m = Full
+	case "icann-only":
+		*m = ICANNOnly
+	default:
+		return fmt.Errorf("etld: unknown mode %s", quote(string(text)))
+	}
+	return nil
+}
+
+type hostKind uint8
+
+const (
+	kindName hostKind = iota
+	kindIPv4
+	kindIPv6
+)
+
+// isFastHost reports whether host is already a valid lowercase ASCII name
+// that IDNA processing would return unchanged: letters, digits and hyphens
+// in labels of 1 to 63 bytes, no label starting or ending with a hyphen or
+// with hyphens in its third and fourth places (so no "xn--" label), at
+// least two labels, no trailing dot, at most 253 bytes, and a last label
+// starting with a letter (so it is not read as an IPv4 address). Such a
+// host skips golang.org/x/net/idna entirely; anything else takes the slow
+// path, which gives the same answer for these hosts.
+func isFastHost(s string) bool {
+	n := len(s)
+	if n == 0 || n > maxName {
+		return false
+	}
+	start := 0 // start of the current label
+	for i := 0; i < n; i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case c == '.':
+			if l := i - start; l == 0 || l > maxLabel || s[i-1] == '-' {
+				return false
+			}
+			start = i + 1
+		case c == '-':
+			if i == start || i == start+3 && s[i-1] == '-' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if start == 0 || start == n || n-start > maxLabel || s[n-1] == '-' {
+		return false
+	}
+	c := s[start]
+	return 'a' <= c && c <= 'z'
+}
+
+// normalizeHost returns host in lowercase ASCII with A-labels and no
+// trailing dot, and whether it is a name or an IP address (IPv6 given
+// without brackets, IPv4 in dotted decimal). The error is a *HostError.
+func normalizeHost(host string) (string, hostKind, error) {
+	if host == "" {
+		return "", 0, hostError(host, ReasonEmpty, nil)
+	}
+	if len(host) > maxRawHost {
+		return "", 0, hostError(host, ReasonNameTooLong, nil)
+	}
+	// IPv6, bracketed or not: no name has a colon.
+	if host[0] == '[' || strings.IndexByte(host, ':') >= 0 {
+		lit := host
+		if host[0] == '[' {
+			if len(host) < 2 || host[len(host)-1] != ']' {
+				return "", 0, hostError(host, ReasonInvalidHost, errors.New("unclosed IPv6 literal"))
+			}
+			lit = host[1 : len(host)-1]
+		}
+		addr, err := netip.ParseAddr(lit)
+		if err != nil || !addr.Is6() {
+			return "", 0, hostError(host, ReasonInvalidHost, errors.New("not a valid IPv6 literal"))
+		}
+		return addr.String(), kindIPv6, nil
+	}
+	h := host
+	stripped := false
+	if h[len(h)-1] == '.' {
+		h = h[:len(h)-1]
+		stripped = true
+	}
+	if err := checkEmptyLabels(host, h); err != nil {
+		return "", 0, err
+	}
+	if !isFastHost(h) {
+		a, err := idna.Lookup.ToASCII(h)
+		if err != nil {
+			return "", 0, idnaError(host, h, err)
+		}
+		// Mapping can make dots (U+3002 IDEOGRAPHIC FULL STOP is one).
+		if !stripped && strings.HasSuffix(a, ".") {
+			a = a[:len(a)-1]
+		}
+		if err := checkEmptyLabels(host, a); err != nil {
+			return "", 0, err
+		}
+		h = a
+	}
+	if err := checkLengths(host, h); err != nil {
+		return "", 0, err
+	}
+	if endsInNumber(h) {
+		v4, ok := parseIPv4(h)
+		if !ok {
+			return "", 0, hostError(host, ReasonInvalidHost, errors.New("ends in a number but is not a valid IPv4 address"))
+		}
+		return v4, kindIPv4, nil
+	}
+	return h, kindName, nil
+}
+
+func checkEmptyLabels(orig, h string) error {
+	if h == "" || h[0] == '.' || h[len(h)-1] == '.' || strings.Contains(h, "..") {
+		return hostError(orig, ReasonEmptyLabel, nil)
+	}
+	return nil
+}
+
+func checkLengths(orig, h string) error {
+	start := 0
+	for i := 0; i <= len(h); i++ {
+		if i == len(h) || h[i] == '.' {
+			if i-start > maxLabel {
+				return hostError(orig, ReasonLabelTooLong, nil)
+			}
+			start = i + 1
+		}
+	}
+	if len(h) > maxName {
+		return hostError(orig, ReasonNameTooLong, nil)
+	}
+	return nil
+}
+
+// idnaError classifies an IDNA failure: a bad "xn--" label is invalid
+// punycode, anything else an invalid host.
+func idnaError(orig, h string, err error) error {
+	for _, label := range strings.Split(h, ".") {
+		if len(label) >= 4 && strings.EqualFold(label[:4], "xn--") {
+			if _, lerr := idna.Lookup.ToASCII(label); lerr != nil {
+				return hostError(orig, ReasonInvalidPunycode, err)
+			}
+		}
+	}
+	return hostError(orig, ReasonInvalidHost, err)
+}
