@@ -24,13 +24,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/etld"
 	"github.com/consenttrust/appverify/label"
 )
 
@@ -206,26 +206,11 @@ func parseArgs(args []string) (options, error) {
 	opts.connectTo = connectTo
 
 	uri := positional[0]
-	if err := checkURI(uri); err != nil {
-		return options{}, fmt.Errorf("redirect URI %q: %s", uri, oneLine(err.Error()))
+	if _, err := etld.Parse(uri); err != nil {
+		return options{}, errors.New(oneLine(err.Error()))
 	}
 	opts.app.RedirectURIs = []string{uri}
 	return opts, nil
-}
-
-// checkURI rejects a redirect URI that is not an absolute URI with a host.
-func checkURI(uri string) error {
-	u, err := url.Parse(uri)
-	if err != nil {
-		return err
-	}
-	if u.Scheme == "" {
-		return errors.New("not an absolute URI")
-	}
-	if (u.Scheme == "https" || u.Scheme == "http") && u.Hostname() == "" {
-		return errors.New("no host")
-	}
-	return nil
 }
 
 // parsePersona parses -persona.

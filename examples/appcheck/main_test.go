@@ -98,6 +98,8 @@ func TestBadInput(t *testing.T) {
 		{"two URIs", []string{"-client-id", "abc", uri, uri}, "want one REDIRECT_URI"},
 		{"unparseable URI", []string{"-client-id", "abc", "https://exa mple.com/%zz"}, "redirect URI"},
 		{"URI without host", []string{"-client-id", "abc", "https:///cb"}, "redirect URI"},
+		{"private-use scheme", []string{"-client-id", "abc", "com.examplehealth.app:/cb"}, "redirect URI"},
+		{"fragment", []string{"-client-id", "abc", "https://app.examplehealth.com/cb#x"}, "redirect URI"},
 		{"missing cacert", []string{"-client-id", "abc", "-cacert", filepath.Join(dir, "nope.pem"), uri}, "no such file"},
 		{"unreadable cacert", []string{"-client-id", "abc", "-cacert", dir, uri}, "-cacert"},
 		{"empty cacert", []string{"-client-id", "abc", "-cacert", empty, uri}, "no PEM certificates"},
