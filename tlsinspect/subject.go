@@ -1,0 +1,168 @@
+package tlsinspect
+
+import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxFieldLen bounds, in runes, every subject value this package returns for
+// display. X.520 bounds organizationName at 64 characters and localityName
+// and stateOrProvinceName at 128; longer values are cut.
+const MaxFieldLen = 128
+
+// The EV jurisdiction attributes (EV Guidelines §9.2.4), from Microsoft's arc.
+var (
+	oidJurisdictionLocality = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 1}
+	oidJurisdictionState    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 2}
+	oidJurisdictionCountry  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 3}
+	oidOrganization         = asn1.ObjectIdentifier{2, 5, 4, 10}
+	oidCountry              = asn1.ObjectIdentifier{2, 5, 4, 6}
+	oidState                = asn1.ObjectIdentifier{2, 5, 4, 8}
+	oidLocality             = asn1.ObjectIdentifier{2, 5, 4, 7}
+)
+
+// Subject is the legal entity a certificate's subject names, sanitized for
+// display: every value is cleaned by [Sanitize], and values that are only
+// dots, dashes or spaces count as absent ("").
+type Subject struct {
+	// Organization is the first present subject O value.
+	Organization string
+	// Location is from the subject C, ST and L.
+	Location Location
+	// Jurisdiction is where an EV subject is incorporated or registered,
+	// from the jurisdictionCountryName, jurisdictionStateOrProvinceName and
+	// jurisdictionLocalityName attributes (1.3.6.1.4.1.311.60.2.1.3, .2, .1).
+	Jurisdiction Location
+}
+
+// HasLegalEntity reports whether the subject carries an organization and a
+// country, as an OV or EV subject must (Baseline Requirements §7.1.4.2).
+func (s Subject) HasLegalEntity() bool {
+	return s.Organization != "" && s.Location.Country != ""
+}
+
+// ParseSubject extracts the organization and locations from a certificate
+// subject (or any distinguished name). It reads name.Names, the attributes as
+// they appear in the certificate, so that the EV jurisdiction attributes are
+// seen too; for a pkix.Name built by hand with empty Names it falls back to
+// the Organization, Country, Province and Locality fields.
+func ParseSubject(name pkix.Name) Subject {
+	var s Subject
+	if len(name.Names) == 0 {
+		s.Organization = firstPresent(name.Organization)
+		s.Location.Country = firstPresent(name.Country)
+		s.Location.State = firstPresent(name.Province)
+		s.Location.Locality = firstPresent(name.Locality)
+		return s
+	}
+	for _, atv := range name.Names {
+		var dst *string
+		switch {
+		case atv.Type.Equal(oidOrganization):
+			dst = &s.Organization
+		case atv.Type.Equal(oidCountry):
+			dst = &s.Location.Country
+		case atv.Type.Equal(oidState):
+			dst = &s.Location.State
+		case atv.Type.Equal(oidLocality):
+			dst = &s.Location.Locality
+		case atv.Type.Equal(oidJurisdictionCountry):
+			dst = &s.Jurisdiction.Country
+		case atv.Type.Equal(oidJurisdictionState):
+			dst = &s.Jurisdiction.State
+		case atv.Type.Equal(oidJurisdictionLocality):
+			dst = &s.Jurisdiction.Locality
+		default:
+			continue
+		}
+		if *dst != "" {
+			continue // the first present value wins
+		}
+		if v, ok := atv.Value.(string); ok {
+			*dst = present(v)
+		}
+	}
+	return s
+}
+
+func firstPresent(vs []string) string {
+	for _, v := range vs {
+		if p := present(v); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// present sanitizes v and returns "" for placeholder values.
+func present(v string) string {
+	v = Sanitize(v)
+	if strings.Trim(v, ".- ") == "" {
+		return ""
+	}
+	return v
+}
+
+// Sanitize makes a certificate string safe to display: invalid UTF-8,
+// control characters (C0, C1), format characters (Unicode category Cf: bidi
+// embeddings, overrides and isolates, zero-width characters, the byte order
+// mark, soft hyphens, ...), private-use and unassigned code points,
+// surrogates, variation selectors and other invisible fillers are removed;
+// every run of white space becomes a single space; the result is trimmed and
+// cut at [MaxFieldLen] runes.
+func Sanitize(v string) string {
+	var b strings.Builder
+	b.Grow(min(len(v), MaxFieldLen*utf8.UTFMax))
+	n := 0
+	space := false
+	for i, w := 0, 0; i < len(v); i += w {
+		r, width := utf8.DecodeRuneInString(v[i:])
+		w = width
+		if r == utf8.RuneError && width <= 1 {
+			continue
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if invisible(r) {
+			continue
+		}
+		if n >= MaxFieldLen {
+			break
+		}
+		if space {
+			if n+1 >= MaxFieldLen {
+				break
+			}
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// invisible reports whether r must not reach a display.
+func invisible(r rune) bool {
+	switch {
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs):
+		return true
+	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs):
+		return true // unassigned (Cn), line and paragraph separators
+	case unicode.Is(unicode.Variation_Selector, r):
+		return true
+	case r == '\u034f', // combining grapheme joiner
+		r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', // Hangul fillers
+		r == '\u2800',                  // braille blank
+		r >= '\u180b' && r <= '\u180f', // Mongolian free variation selectors, vowel separator
+		r == '\ufffc', r == '\ufffd':   // object replacement, replacement character
+		return true
+	}
+	return false
+}
