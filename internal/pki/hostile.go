@@ -137,4 +137,8 @@ func (h *HostileServer) Addr() string { return h.loop.addr() }
 func (h *HostileServer) Accepted() int { return int(h.loop.accepted.Load()) }
 
 // Close stops the server, closes its connections and waits for its goroutines.
-func (h *HostileServer) Close() { h.loop.close() }
+func (h *HostileServer) Close() {
+	if h != nil {
+		h.loop.close()
+	}
+}

@@ -383,6 +383,23 @@ func TestOCSPServer(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, code)
 
 	assert.Equal(t, 7, rev.OCSPRequests())
+	assert.Equal(t, 6, rev.Requests(rev.OCSPURL(w.inter)))
+
+	// AIA caIssuers.
+	code, b = fetch(t, http.MethodGet, rev.CAIssuersURL(w.inter), nil)
+	assert.Equal(t, http.StatusOK, code)
+	assert.True(t, bytes.Equal(b, w.inter.Cert.Raw))
+	assert.Equal(t, 1, rev.CertRequests())
+
+	// Nil guards.
+	assert.Equal(t, "", rev.OCSPURL(nil))
+	assert.Equal(t, "", rev.CRLURL(nil, 0))
+	var nilSrv *RevocationServer
+	nilSrv.Close()
+	var nilTLS *TLSServer
+	nilTLS.Close()
+	var nilHostile *HostileServer
+	nilHostile.Close()
 }
 
 func TestOCSPDelegatedResponderAndInjectedClock(t *testing.T) {
@@ -539,6 +556,7 @@ func TestCRLs(t *testing.T) {
 	code, _ := fetch(t, http.MethodGet, rev.CRLURL(w.inter, 3), nil)
 	assert.Equal(t, http.StatusNotFound, code)
 	assert.Equal(t, 4, rev.CRLRequests())
+	assert.Equal(t, 1, rev.Requests(rev.CRLURL(w.inter, 1)))
 
 	// One-partition root CRL: empty, no IDP, CRL numbers increase.
 	_, der1 := fetch(t, http.MethodGet, rev.CRLURL(w.root, 0), nil)

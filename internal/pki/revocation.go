@@ -110,11 +110,15 @@ type RevocationServer struct {
 	urlFaults map[string]Fault // endpoint path -> fault
 	wrongKey  *CA              // lazily created unrelated key holder
 
-	ocspN, crlN atomic.Int64
-	inflight    sync.WaitGroup
-	closed      chan struct{}
-	closeOnce   sync.Once
-	serveDone   chan struct{}
+	ocspN, crlN, certN atomic.Int64
+	perPath            sync.Map // endpoint path -> *atomic.Int64
+
+	inflightMu sync.Mutex
+	isClosed   bool
+	inflight   sync.WaitGroup
+	closed     chan struct{}
+	closeOnce  sync.Once
+	serveDone  chan struct{}
 }
 
 // NewRevocationServer starts a revocation server on 127.0.0.1:0.
@@ -163,7 +167,13 @@ func (s *RevocationServer) URL() string { return s.base }
 // Close stops the server, ends in-flight requests (including slow ones) and
 // waits for its goroutines. It is safe to call more than once.
 func (s *RevocationServer) Close() {
+	if s == nil {
+		return
+	}
 	s.closeOnce.Do(func() {
+		s.inflightMu.Lock()
+		s.isClosed = true
+		s.inflightMu.Unlock()
 		close(s.closed)
 		_ = s.srv.Close()
 		<-s.serveDone
@@ -176,6 +186,27 @@ func (s *RevocationServer) OCSPRequests() int { return int(s.ocspN.Load()) }
 
 // CRLRequests returns the number of CRL requests received.
 func (s *RevocationServer) CRLRequests() int { return int(s.crlN.Load()) }
+
+// CertRequests returns the number of CA certificate (AIA caIssuers) requests.
+func (s *RevocationServer) CertRequests() int { return int(s.certN.Load()) }
+
+// Requests returns the number of requests received for one URL returned by
+// OCSPURL, CRLURL or CAIssuersURL (OCSP GET requests count for OCSPURL).
+func (s *RevocationServer) Requests(rawURL string) int {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return 0
+	}
+	if n, ok := s.perPath.Load(u.EscapedPath()); ok {
+		return int(n.(*atomic.Int64).Load())
+	}
+	return 0
+}
+
+func (s *RevocationServer) count(endpoint string) {
+	n, _ := s.perPath.LoadOrStore(endpoint, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
+}
 
 // entry returns ca's entry, registering it with the default config.
 // s.mu must be held.
@@ -207,14 +238,35 @@ func (s *RevocationServer) AddCA(ca *CA, cfg CAConfig) error {
 }
 
 // OCSPURL returns the OCSP responder URL for ca, for LeafOptions.OCSPServer.
+// It returns "" for a nil CA.
 func (s *RevocationServer) OCSPURL(ca *CA) string {
+	if ca == nil {
+		return ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.base + "/ocsp/" + s.entry(ca).id
 }
 
-// CRLURL returns the URL of CRL partition p (0-based) of ca.
+// CAIssuersURL returns a URL serving ca's certificate (DER,
+// application/pkix-cert), for LeafOptions.IssuingCertificateURL. It returns
+// "" for a nil CA.
+func (s *RevocationServer) CAIssuersURL(ca *CA) string {
+	if ca == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.base + "/cert/" + s.entry(ca).id + ".der"
+}
+
+// CRLURL returns the URL of CRL partition p (0-based) of ca; the server
+// answers 404 for a partition beyond CAConfig.CRLPartitions. It returns ""
+// for a nil CA.
 func (s *RevocationServer) CRLURL(ca *CA, partition int) string {
+	if ca == nil {
+		return ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.crlURL(s.entry(ca), partition)
@@ -226,6 +278,9 @@ func (s *RevocationServer) crlURL(e *caEntry, p int) string {
 
 // CRLURLs returns the URLs of all CRL partitions of ca.
 func (s *RevocationServer) CRLURLs(ca *CA) []string {
+	if ca == nil {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.entry(ca)
@@ -238,6 +293,9 @@ func (s *RevocationServer) CRLURLs(ca *CA) []string {
 
 // CRLURLForSerial returns the URL of the CRL partition that covers serial.
 func (s *RevocationServer) CRLURLForSerial(ca *CA, serial *big.Int) string {
+	if ca == nil {
+		return ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.entry(ca)
@@ -352,20 +410,34 @@ func (s *RevocationServer) wrongKeyCA() (*CA, error) {
 }
 
 func (s *RevocationServer) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.inflight.Add(1)
-	defer s.inflight.Done()
-	select {
-	case <-s.closed:
+	s.inflightMu.Lock()
+	if s.isClosed {
+		s.inflightMu.Unlock()
 		http.Error(w, "closed", http.StatusServiceUnavailable)
 		return
-	default:
 	}
+	s.inflight.Add(1)
+	s.inflightMu.Unlock()
+	defer s.inflight.Done()
+
 	path := r.URL.EscapedPath()
 	switch {
+	case strings.HasPrefix(path, "/cert/"):
+		s.certN.Add(1)
+		s.count(path)
+		id := strings.TrimSuffix(strings.TrimPrefix(path, "/cert/"), ".der")
+		snap, ok := s.lookup(id, path, false)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pkix-cert")
+		_, _ = w.Write(snap.ca.Cert.Raw)
 	case strings.HasPrefix(path, "/ocsp/"):
 		s.ocspN.Add(1)
 		rest := strings.TrimPrefix(path, "/ocsp/")
 		id, reqPart, _ := strings.Cut(rest, "/")
+		s.count("/ocsp/" + id)
 		snap, ok := s.lookup(id, "/ocsp/"+id, false)
 		if !ok {
 			http.NotFound(w, r)
@@ -379,6 +451,7 @@ func (s *RevocationServer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.crlN.Add(1)
 		rest := strings.TrimSuffix(strings.TrimPrefix(path, "/crl/"), ".crl")
 		id, pStr, _ := strings.Cut(rest, "/")
+		s.count(path)
 		snap, ok := s.lookup(id, path, true)
 		p, err := strconv.Atoi(pStr)
 		if !ok || err != nil || p < 0 || p >= snap.cfg.CRLPartitions || r.Method != http.MethodGet && r.Method != http.MethodHead {

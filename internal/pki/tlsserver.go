@@ -78,6 +78,9 @@ func (l *loopServer) acceptLoop() {
 func (l *loopServer) addr() string { return l.ln.Addr().String() }
 
 func (l *loopServer) close() {
+	if l == nil {
+		return
+	}
 	l.once.Do(func() {
 		close(l.closing)
 		_ = l.ln.Close()
@@ -204,4 +207,8 @@ func (s *TLSServer) ServerNames() []string {
 
 // Close stops the server, closes open connections and waits for its
 // goroutines. Safe to call more than once.
-func (s *TLSServer) Close() { s.loop.close() }
+func (s *TLSServer) Close() {
+	if s != nil {
+		s.loop.close()
+	}
+}
