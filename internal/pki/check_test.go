@@ -4,8 +4,11 @@ package pki
 // go.yaml.in/yaml/v3, whose go.sum entry this module does not carry.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -138,4 +141,15 @@ func (c checker) Eventually(t testing.TB, cond func() bool, wait, tick time.Dura
 		}
 		time.Sleep(tick)
 	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func readAll(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
 }
