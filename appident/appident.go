@@ -4,37 +4,56 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
 	"github.com/consenttrust/appverify/label"
 	"github.com/consenttrust/appverify/tlsinspect"
+	"golang.org/x/sync/singleflight"
 )
 
 // App is a registered application.
 type App struct {
+	// ClientID is the client identifier issued at registration. Required.
 	ClientID string
-	Name     string
-	// RedirectURIs are the app's registered redirect URIs; the first is primary.
+	// Name is the application's registered name, shown when the app is
+	// described in full.
+	Name string
+	// RedirectURIs are the app's registered redirect URIs; the first is
+	// primary and is the one assessed. At least one is required.
 	RedirectURIs []string
 	// Validated reports that the app passed the platform's formal validation program.
 	Validated bool
-	Persona   label.Persona
+	// Persona is who the app serves; the requirements bind patient apps.
+	Persona label.Persona
 }
 
-// Config configures a Checker. Its zero value works. (Skeleton: to be completed.)
+// Config configures a Checker. Its zero value works: the system's DNS
+// servers, a guarded *net.Dialer, the system roots, the default policy and a
+// 12-hour in-memory cache of 10,000 entries.
 type Config struct {
-	// Resolver looks up TXT records. If nil, a dnsverify.Client with the system's servers.
+	// Resolver looks up TXT records. If nil, a dnsverify.Client with the
+	// servers of the system's resolver configuration.
 	Resolver dnsverify.Resolver
-	// Dialer makes every TLS, OCSP and CRL connection, behind the egress guard.
-	// If nil, a *net.Dialer.
+	// Dialer makes every TLS, OCSP and CRL connection, behind the egress
+	// guard. If nil, a *net.Dialer whose Control refuses, before
+	// connecting, any address the guard forbids. A *net.Dialer given here
+	// is copied and guarded the same way; any other Dialer is wrapped so
+	// that the address it actually connected to is checked before a byte
+	// is sent.
 	Dialer tlsinspect.Dialer
-	// AllowPrivate lifts the egress guard's address and port rules
-	// (development and tests only).
+	// AllowPrivate lifts the egress guard's address and port rules:
+	// loopback, private, link-local and special-purpose addresses may be
+	// dialled, on any port. For development and tests only. If false, the
+	// redirect host may be dialled on port 443 only, OCSP and CRL servers on
+	// 80 and 443, and only at public addresses.
 	AllowPrivate bool
-	// Roots are the trusted roots. If nil, the system pool, else Mozilla's bundle.
+	// Roots are the trusted roots. If nil, the system pool, else Mozilla's
+	// bundle (as tlsinspect.Inspector decides).
 	Roots *x509.CertPool
 	// Now returns the current time. If nil, time.Now.
 	Now func() time.Time
@@ -42,43 +61,274 @@ type Config struct {
 	Policy *label.Policy
 	// PSL selects the Public Suffix List mode. The zero value is etld.Full.
 	PSL etld.Mode
-	// Timeout bounds one assessment. If zero, 15 seconds.
+
+	// Timeout bounds one assessment, lookups included. If zero, 15 seconds.
 	Timeout time.Duration
-	// Logger receives debug logs. If nil, nothing is logged.
+	// DNSTimeout bounds one TXT lookup. If zero, 5 seconds.
+	DNSTimeout time.Duration
+	// TLSTimeout bounds one TLS inspection, revocation fetches included.
+	// If zero, 10 seconds.
+	TLSTimeout time.Duration
+
+	// Cache stores evidence. If nil, an in-memory LRU of CacheSize entries.
+	Cache Cache
+	// CacheSize bounds the default cache. If zero, 10,000 entries.
+	CacheSize int
+	// CacheTTL is how long evidence is used before it is looked up again.
+	// If zero, 12 hours: a change to a TXT record or a certificate is
+	// recognised within it. A TXT answer's DNS TTL, if shorter, shortens
+	// it (down to MinTTL), and a certificate's expiry ends it.
+	CacheTTL time.Duration
+	// MinTTL is the shortest time a successful DNS answer is cached, however
+	// short its DNS TTL. If zero, 1 minute.
+	MinTTL time.Duration
+	// FailureTTL is how long a failed lookup is remembered before it is
+	// tried again. If zero, 1 minute.
+	FailureTTL time.Duration
+	// MaxStale is how long past its expiry evidence may still be served
+	// (with a "cache.stale" finding) while refreshing it fails
+	// transiently, so that a resolver hiccup never downgrades a described
+	// app. If zero, 24 hours.
+	MaxStale time.Duration
+
+	// Concurrency bounds the assessments AssessAll runs at once. If zero, 16.
+	Concurrency int
+	// Logger receives debug logs of lookups. If nil, nothing is logged.
 	Logger *slog.Logger
 }
 
+// Defaults of Config.
+const (
+	DefaultTimeout     = 15 * time.Second
+	DefaultDNSTimeout  = 5 * time.Second
+	DefaultTLSTimeout  = 10 * time.Second
+	DefaultCacheSize   = 10000
+	DefaultCacheTTL    = 12 * time.Hour
+	DefaultMinTTL      = time.Minute
+	DefaultFailureTTL  = time.Minute
+	DefaultMaxStale    = 24 * time.Hour
+	DefaultConcurrency = 16
+)
+
 // Checker assesses apps. It is safe for concurrent use.
 type Checker struct {
-	cfg Config
+	cfg      Config
+	now      func() time.Time
+	policy   *label.Policy
+	verifier *dnsverify.Verifier
+	parser   etld.Parser
+	cache    Cache
+	log      *slog.Logger
+
+	dialer      tlsinspect.Dialer // handshakes: port 443
+	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443
+
+	dnsGroup singleflight.Group
+	tlsGroup singleflight.Group
+
+	stats counters
 }
 
-// New returns a Checker for cfg.
+// New returns a Checker for cfg. It fails only for an invalid Config: a
+// negative duration or size.
 func New(cfg Config) (*Checker, error) {
-	return &Checker{cfg: cfg}, nil
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"Timeout", cfg.Timeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
+		{"CacheTTL", cfg.CacheTTL}, {"MinTTL", cfg.MinTTL}, {"FailureTTL", cfg.FailureTTL}, {"MaxStale", cfg.MaxStale},
+	} {
+		if d.v < 0 {
+			return nil, fmt.Errorf("appident: Config.%s is negative (%v)", d.name, d.v)
+		}
+	}
+	if cfg.CacheSize < 0 {
+		return nil, fmt.Errorf("appident: Config.CacheSize is negative (%d)", cfg.CacheSize)
+	}
+	if cfg.Concurrency < 0 {
+		return nil, fmt.Errorf("appident: Config.Concurrency is negative (%d)", cfg.Concurrency)
+	}
+	if cfg.PSL != etld.Full && cfg.PSL != etld.ICANNOnly {
+		return nil, fmt.Errorf("appident: Config.PSL is not a known mode (%d)", cfg.PSL)
+	}
+	setDefault(&cfg.Timeout, DefaultTimeout)
+	setDefault(&cfg.DNSTimeout, DefaultDNSTimeout)
+	setDefault(&cfg.TLSTimeout, DefaultTLSTimeout)
+	setDefault(&cfg.CacheTTL, DefaultCacheTTL)
+	setDefault(&cfg.MinTTL, DefaultMinTTL)
+	setDefault(&cfg.FailureTTL, DefaultFailureTTL)
+	setDefault(&cfg.MaxStale, DefaultMaxStale)
+	setDefault(&cfg.CacheSize, DefaultCacheSize)
+	setDefault(&cfg.Concurrency, DefaultConcurrency)
+
+	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, cache: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.policy == nil {
+		c.policy = label.DefaultPolicy()
+	}
+	if c.cache == nil {
+		c.cache = newLRU(cfg.CacheSize, c.now)
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	resolver := cfg.Resolver
+	if resolver == nil {
+		resolver = &dnsverify.Client{}
+	}
+	c.verifier = &dnsverify.Verifier{Resolver: resolver}
+	c.dialer = guarded(cfg.Dialer, cfg.AllowPrivate, handshakePorts)
+	c.fetchDialer = guarded(cfg.Dialer, cfg.AllowPrivate, fetchPorts)
+	return c, nil
 }
 
-// Assessment is what a Checker concluded about one app.
-type Assessment struct {
-	ClientID    string
-	RedirectURI string
-	Site        etld.Site
-	// DNS is the TXT verification; nil when not attempted (development targets).
-	DNS *dnsverify.Result
-	// TLS is the TLS inspection; nil when not attempted. TLSErr is why a
-	// handshake did not complete.
-	TLS    *tlsinspect.Report
-	TLSErr error
-	// Display is what the patient sees; Described reports that the app is
-	// described in full (no "Unknown App" label).
-	Display   label.Display
-	Described bool
-	Findings  []label.Finding
-	// AssessedAt is when the assessment was made.
-	AssessedAt time.Time
+func setDefault[T comparable](p *T, def T) {
+	var zero T
+	if *p == zero {
+		*p = def
+	}
 }
 
-// Assess assesses app. (Skeleton.)
+// Assess assesses app: it finds the site of the app's primary redirect URI,
+// checks the TXT record at its eTLD+1 and the certificate its host serves,
+// concurrently and from the cache when it can, and decides what the patient
+// sees.
+//
+// It returns an error only when the app cannot be assessed: ErrNoClientID,
+// ErrNoRedirectURI, a *RedirectURIError for an unparseable primary redirect
+// URI, or the context's error if ctx is already done. Everything else is
+// evidence in the Assessment: a development target (nothing looked up), a
+// failed lookup, a refused dial, a bad certificate. If ctx ends while
+// evidence is being gathered, the evidence missing is reported as failed and
+// the display still shows the domain.
 func (c *Checker) Assess(ctx context.Context, app App) (*Assessment, error) {
-	return nil, errors.New("appident: not implemented")
+	return c.assess(ctx, app, false)
 }
+
+// Refresh re-checks app now: it looks the evidence up again, bypassing its
+// cached evidence, and replaces it in the cache for every app on the same
+// site. Call it after a developer fixes a TXT record or a certificate.
+// Its errors are those of Assess.
+func (c *Checker) Refresh(ctx context.Context, app App) (*Assessment, error) {
+	return c.assess(ctx, app, true)
+}
+
+func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment, error) {
+	c.stats.assessments.Add(1)
+	site, err := c.check(ctx, app)
+	if err != nil {
+		c.stats.errors.Add(1)
+		return nil, err
+	}
+	now := c.now()
+	a := &Assessment{
+		ClientID:    app.ClientID,
+		RedirectURI: app.RedirectURIs[0],
+		Site:        site,
+		AssessedAt:  now,
+	}
+	var extra []label.Finding
+	if !site.Development {
+		extra = c.gather(ctx, a, strings.TrimSpace(app.ClientID), now, force)
+	}
+	c.decide(a, app, extra)
+	return a, nil
+}
+
+// check validates app and parses its primary redirect URI.
+func (c *Checker) check(ctx context.Context, app App) (etld.Site, error) {
+	if err := ctx.Err(); err != nil {
+		return etld.Site{}, fmt.Errorf("appident: %w", err)
+	}
+	if strings.TrimSpace(app.ClientID) == "" {
+		return etld.Site{}, ErrNoClientID
+	}
+	if len(app.RedirectURIs) == 0 {
+		return etld.Site{}, ErrNoRedirectURI
+	}
+	site, err := c.parser.Parse(app.RedirectURIs[0])
+	if err != nil {
+		return etld.Site{}, &RedirectURIError{URI: app.RedirectURIs[0], Err: err}
+	}
+	return site, nil
+}
+
+// decide applies the policy to the evidence in a and completes it.
+func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
+	ev := label.Evidence{
+		Site:      a.Site,
+		DNS:       a.DNS,
+		TLS:       a.TLS,
+		TLSErr:    a.TLSErr,
+		AppName:   app.Name,
+		Validated: app.Validated,
+		Persona:   app.Persona,
+	}
+	d := c.policy.Decide(ev)
+	if a.Site.Development && !hasFindingPrefix(d.Findings, "site.development") {
+		reason := a.Site.DevelopmentReason
+		if reason == "" {
+			reason = "a development target"
+		}
+		extra = append(extra, label.Finding{
+			Code:      "site.development",
+			Severity:  label.Info,
+			Message:   fmt.Sprintf("The redirect URI is a development target (%s): it cannot be assessed, so only its domain is shown, as Unknown App.", reason),
+			Withholds: true,
+		})
+		d.Described = false
+	}
+	for _, f := range extra {
+		if f.Withholds {
+			d.Described = false
+		}
+	}
+	d.Display = failClosed(d.Display, d.Described, a.Site)
+	a.Display = d.Display
+	a.Described = d.Described
+	a.Findings = make([]label.Finding, 0, len(d.Findings)+len(extra))
+	a.Findings = append(a.Findings, d.Findings...)
+	a.Findings = append(a.Findings, extra...)
+}
+
+// failClosed makes sure an app that is not described shows only its domain,
+// with the Unknown App label, whatever the policy said.
+func failClosed(d label.Display, described bool, site etld.Site) label.Display {
+	if d.Domain == "" {
+		d.Domain = site.DisplayDomain
+		if d.Domain == "" {
+			d.Domain = site.Host
+		}
+	}
+	if d.Labels == nil {
+		d.Labels = []string{}
+	}
+	if described {
+		return d
+	}
+	d.AppName, d.Organization, d.Location = "", "", ""
+	for _, l := range d.Labels {
+		if l == label.UnknownApp {
+			return d
+		}
+	}
+	labels := make([]string, 0, len(d.Labels)+1)
+	labels = append(labels, label.UnknownApp)
+	d.Labels = append(labels, d.Labels...)
+	return d
+}
+
+func hasFindingPrefix(fs []label.Finding, prefix string) bool {
+	for _, f := range fs {
+		if strings.HasPrefix(f.Code, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// errAbandoned marks evidence its caller stopped waiting for.
+var errAbandoned = errors.New("appident: evidence not gathered before the assessment's context ended")

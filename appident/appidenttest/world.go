@@ -1,0 +1,624 @@
+// Package appidenttest runs an offline world for testing code that embeds an
+// appident.Checker, in the spirit of net/http/httptest: one call starts a
+// real DNS server, a test certificate authority, TLS servers and an OCSP and
+// CRL server, all on loopback, and returns an appident.Config wired to them.
+//
+//	w, err := appidenttest.NewWorld()
+//	if err != nil { ... }
+//	defer w.Close()
+//	site, err := w.AddSite(appidenttest.SiteOptions{
+//		Host:         "app.examplehealth.com",
+//		Type:         tlsinspect.OV,
+//		Organization: "Example Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+//		ClientIDs:    []string{"my-client-id"},
+//	})
+//	checker, err := appident.New(w.Config())
+//	a, err := checker.Assess(ctx, appident.App{ClientID: "my-client-id", RedirectURIs: []string{site.URI}})
+//
+// Nothing in the world touches the internet: its Dialer reaches only the
+// world's own servers, and names not added answer NXDOMAIN. Sites need
+// names under real public suffixes ("examplehealth.com"): names under
+// .test, .example or .localhost are development targets that a Checker
+// does not look up.
+//
+// The package does not depend on package testing, so programs (a demo, a
+// command's integration test) can use it too; [New] is a convenience for
+// tests.
+package appidenttest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/consenttrust/appverify/appident"
+	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/dnstest"
+	"github.com/consenttrust/appverify/internal/pki"
+	"github.com/consenttrust/appverify/tlsinspect"
+)
+
+// World is a running offline world: a DNS server, a CA (a root and an
+// issuing intermediate), an OCSP and CRL server, and one TLS server per
+// site. It is safe for concurrent use. Close it when done.
+type World struct {
+	dns   *dnstest.Server
+	root  *pki.CA
+	ca    *pki.CA
+	other *pki.CA // an untrusted root's intermediate, for Untrusted sites
+	rev   *pki.RevocationServer
+	down  string // an address nothing listens on
+
+	mu     sync.Mutex
+	now    time.Time // zero: the real clock
+	sites  map[string]*Site
+	txt    map[string][][]string // TXT records per name
+	faults map[string]int        // rcode per name
+	closed bool
+}
+
+// TB is the part of testing.TB that New uses.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// New returns a running World closed when the test ends; it fails the test
+// if the world cannot start.
+func New(t TB) *World {
+	t.Helper()
+	w, err := NewWorld()
+	if err != nil {
+		t.Fatalf("%v", err)
+		return nil
+	}
+	t.Cleanup(w.Close)
+	return w
+}
+
+// NewWorld starts a World with no sites.
+func NewWorld() (w *World, err error) {
+	w = &World{sites: make(map[string]*Site), txt: make(map[string][][]string), faults: make(map[string]int)}
+	defer func() {
+		if err != nil {
+			w.Close()
+			w = nil
+		}
+	}()
+	if w.dns, err = dnstest.New(); err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	if w.root, err = pki.NewRoot("appidenttest Root CA"); err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	if w.ca, err = w.root.NewIntermediate("appidenttest Issuing CA"); err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	otherRoot, err := pki.NewRoot("appidenttest Untrusted Root")
+	if err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	if w.other, err = otherRoot.NewIntermediate("appidenttest Untrusted CA"); err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	if w.rev, err = pki.NewRevocationServer(pki.RevocationOptions{Now: w.Now}); err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("appidenttest: %w", err)
+	}
+	w.down = ln.Addr().String()
+	ln.Close()
+	return w, nil
+}
+
+// Close stops every server of the world. It may be called more than once.
+func (w *World) Close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	sites := w.sites
+	w.mu.Unlock()
+	for _, s := range sites {
+		s.close()
+	}
+	if w.rev != nil {
+		w.rev.Close()
+	}
+	if w.dns != nil {
+		w.dns.Close()
+	}
+}
+
+// Now returns the world's clock: the real time unless SetNow or Advance
+// changed it. Config().Now and the revocation server use it.
+func (w *World) Now() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.now.IsZero() {
+		return time.Now()
+	}
+	return w.now
+}
+
+// SetNow stops the world's clock at t.
+func (w *World) SetNow(t time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.now = t
+}
+
+// Advance moves the world's clock on by d (stopping it if it was real).
+func (w *World) Advance(d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.now.IsZero() {
+		w.now = time.Now()
+	}
+	w.now = w.now.Add(d)
+}
+
+// Config returns an appident.Config wired to the world: its DNS server as
+// Resolver, its Dialer, its root as the only trusted root and its clock.
+//
+// AllowPrivate is true because every server of the world listens on
+// loopback, which the egress guard refuses otherwise. The world's Dialer
+// never reaches beyond the world, so lifting the guard here exposes
+// nothing; never copy AllowPrivate into a production Config.
+func (w *World) Config() appident.Config {
+	return appident.Config{
+		Resolver:     w.Resolver(),
+		Dialer:       w.Dialer(),
+		Roots:        w.Roots(),
+		Now:          w.Now,
+		AllowPrivate: true,
+	}
+}
+
+// Resolver returns a dnsverify.Client asking only the world's DNS server.
+func (w *World) Resolver() *dnsverify.Client {
+	return &dnsverify.Client{Servers: []string{w.dns.Addr()}, Timeout: 2 * time.Second}
+}
+
+// NetResolver returns a *net.Resolver asking only the world's DNS server,
+// for a *net.Dialer that resolves names in the world (Dialer.Resolver).
+func (w *World) NetResolver() *net.Resolver { return w.dns.Resolver() }
+
+// DNSAddr returns the address (127.0.0.1:port, UDP and TCP) of the world's DNS server.
+func (w *World) DNSAddr() string { return w.dns.Addr() }
+
+// Roots returns a pool holding the world's root only.
+func (w *World) Roots() *x509.CertPool { return w.root.Pool() }
+
+// RootPEM returns the world's root certificate in PEM, as a -cacert file wants it.
+func (w *World) RootPEM() []byte { return pki.CertPEM(w.root.Cert) }
+
+// RevocationAddr returns the address (127.0.0.1:port) of the world's OCSP and CRL server.
+func (w *World) RevocationAddr() string { return strings.TrimPrefix(w.rev.URL(), "http://") }
+
+// OCSPRequests and CRLRequests count the requests the revocation server received.
+func (w *World) OCSPRequests() int { return w.rev.OCSPRequests() }
+
+// CRLRequests counts the CRL requests the revocation server received.
+func (w *World) CRLRequests() int { return w.rev.CRLRequests() }
+
+// DNSQueries returns how many TXT queries for name the DNS server received.
+func (w *World) DNSQueries(name string) int { return w.dns.Queries(name, dnsTypeTXT) }
+
+const dnsTypeTXT = 16
+
+// Handshakes returns the TLS handshakes completed by every site's server.
+func (w *World) Handshakes() int {
+	n := 0
+	for _, s := range w.siteList() {
+		n += s.Handshakes()
+	}
+	return n
+}
+
+// TLSAddr returns the loopback address of host's TLS server ("" if host is
+// not a site), for curl-style --connect-to host:443:ADDR.
+func (w *World) TLSAddr(host string) string {
+	if s := w.Site(host); s != nil {
+		return s.Addr
+	}
+	return ""
+}
+
+// Site returns the site added for host, or nil.
+func (w *World) Site(host string) *Site {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sites[normHost(host)]
+}
+
+func (w *World) siteList() []*Site {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	l := make([]*Site, 0, len(w.sites))
+	for _, s := range w.sites {
+		l = append(l, s)
+	}
+	return l
+}
+
+func normHost(h string) string { return strings.TrimSuffix(strings.ToLower(h), ".") }
+
+// SetTXT replaces the TXT records at name (each record given as its
+// character-strings), as a developer editing their zone would.
+func (w *World) SetTXT(name string, records ...[]string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	w.txt[name] = records
+	w.applyDNS(name)
+}
+
+// AddTXT adds TXT records at name to those already there.
+func (w *World) AddTXT(name string, records ...[]string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	w.txt[name] = append(w.txt[name], records...)
+	w.applyDNS(name)
+}
+
+// SetDNSFault makes every query for name answer with rcode (such as 2,
+// SERVFAIL, or 5, REFUSED); 0 restores normal answers.
+func (w *World) SetDNSFault(name string, rcode int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	if rcode == 0 {
+		delete(w.faults, name)
+	} else {
+		w.faults[name] = rcode
+	}
+	w.applyDNS(name)
+}
+
+// SetDNSDelay delays every answer for name by d.
+func (w *World) SetDNSDelay(name string, d time.Duration) { w.dns.SetDelay(normHost(name), d) }
+
+// SetA makes name resolve to ips (IPv4 answer A queries, IPv6 AAAA queries),
+// for testing what a Checker does with hosts that resolve to private
+// addresses through a *net.Dialer using NetResolver.
+func (w *World) SetA(name string, ips ...netip.Addr) { w.dns.SetA(normHost(name), ips...) }
+
+// applyDNS sets name's records and fault in the DNS server. Called with w.mu held.
+func (w *World) applyDNS(name string) {
+	if rc, ok := w.faults[name]; ok {
+		w.dns.SetRcode(name, rc)
+		return
+	}
+	w.dns.Remove(name)
+	if recs, ok := w.txt[name]; ok {
+		w.dns.SetTXT(name, recs...)
+	}
+}
+
+// TLSFault makes a site's TLS endpoint misbehave.
+type TLSFault int
+
+const (
+	// TLSNone: a TLS server answers normally.
+	TLSNone TLSFault = iota
+	// TLSDown: nothing listens: connections are refused.
+	TLSDown
+	// TLSSilent: connections are accepted and never answered, so the
+	// handshake times out.
+	TLSSilent
+	// TLSGarbage: the server answers the ClientHello with bytes that are not TLS.
+	TLSGarbage
+)
+
+// SiteOptions describes a site to add to the world.
+type SiteOptions struct {
+	// Host is the redirect host, such as "app.examplehealth.com". Required;
+	// it must lie under a public suffix.
+	Host string
+	// Type is the certificate type, by its CA/Browser Forum policy OID;
+	// tlsinspect.Unknown puts no policy OID in the certificate.
+	Type tlsinspect.CertType
+	// Organization, Country, State and Locality go in the certificate's
+	// subject (O, C, ST, L) when set.
+	Organization, Country, State, Locality string
+	// DNSNames are the certificate's SANs. If empty, Host only. Give other
+	// names for a hostname mismatch.
+	DNSNames []string
+	// ClientIDs are published as TXT records "cerner-client-id=<id>", one
+	// record per id, at Host's eTLD+1, next to those already there.
+	ClientIDs []string
+	// TXT are raw TXT records (their character-strings) added at Host's eTLD+1.
+	TXT [][]string
+	// Revoked revokes the certificate at the CA (OCSP and CRL say so).
+	Revoked bool
+	// Expired makes the certificate's validity end a day before the world's now.
+	Expired bool
+	// SelfSigned makes the certificate sign itself.
+	SelfSigned bool
+	// Untrusted issues the certificate from a CA whose root is not trusted.
+	Untrusted bool
+	// CDN serves a CDN's certificate for Host (O=Cloudflare, Inc.) instead
+	// of the app's own; Organization and the location are ignored.
+	CDN bool
+	// Staple staples an OCSP response (good, or revoked if Revoked) to the handshake.
+	Staple bool
+	// NoRevocationInfo leaves the OCSP and CRL URLs out of the certificate,
+	// so revocation is unknown.
+	NoRevocationInfo bool
+	// MaxVersion caps the TLS version the server speaks (tls.VersionTLS11
+	// for a legacy server); zero means TLS 1.3.
+	MaxVersion uint16
+	// DNSFault makes TXT queries at Host's eTLD+1 answer with this rcode
+	// (2 SERVFAIL, 5 REFUSED); zero answers normally.
+	DNSFault int
+	// TLSFault makes the TLS endpoint misbehave.
+	TLSFault TLSFault
+}
+
+// Site is a site of the world: a TLS server for Host and the TXT records
+// at its eTLD+1.
+type Site struct {
+	Host        string
+	ETLDPlusOne string
+	// URI is a redirect URI on the site: https://Host/callback.
+	URI string
+	// Addr is the loopback address of the site's TLS server (for a TLSDown
+	// site, an address nothing listens on).
+	Addr string
+	// Leaf is the certificate served (nil for a faulty endpoint).
+	Leaf *x509.Certificate
+
+	w       *World
+	issuer  *pki.CA
+	srv     *pki.TLSServer
+	hostile *pki.HostileServer
+
+	mu      sync.Mutex
+	faulted bool // TLSDown set after start
+}
+
+// AddSite adds a site to the world and starts its TLS server.
+func (w *World) AddSite(opts SiteOptions) (*Site, error) {
+	host := normHost(opts.Host)
+	e1, err := etld.ETLDPlusOne(host)
+	if err != nil {
+		return nil, fmt.Errorf("appidenttest: site %q: %w", opts.Host, err)
+	}
+	w.mu.Lock()
+	_, dup := w.sites[host]
+	closed := w.closed
+	w.mu.Unlock()
+	if dup {
+		return nil, fmt.Errorf("appidenttest: site %q added twice", host)
+	}
+	if closed {
+		return nil, errors.New("appidenttest: world closed")
+	}
+	s := &Site{Host: host, ETLDPlusOne: e1, URI: "https://" + host + "/callback", w: w}
+	if err := s.start(opts); err != nil {
+		s.close()
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		s.close()
+		return nil, errors.New("appidenttest: world closed")
+	}
+	w.sites[host] = s
+	var recs [][]string
+	for _, id := range opts.ClientIDs {
+		recs = append(recs, []string{"cerner-client-id=" + id})
+	}
+	recs = append(recs, opts.TXT...)
+	if len(recs) > 0 {
+		w.txt[e1] = append(w.txt[e1], recs...)
+	}
+	if opts.DNSFault != 0 {
+		w.faults[e1] = opts.DNSFault
+	}
+	w.applyDNS(e1)
+	return s, nil
+}
+
+func (s *Site) start(opts SiteOptions) error {
+	w := s.w
+	switch opts.TLSFault {
+	case TLSDown:
+		s.Addr = w.down
+		return nil
+	case TLSSilent, TLSGarbage:
+		kind := pki.HostileSilent
+		if opts.TLSFault == TLSGarbage {
+			kind = pki.HostileGarbage
+		}
+		h, err := pki.StartHostile(kind)
+		if err != nil {
+			return fmt.Errorf("appidenttest: %w", err)
+		}
+		s.hostile, s.Addr = h, h.Addr()
+		return nil
+	}
+	now := w.Now()
+	lo := pki.LeafOptions{
+		DNSNames:  opts.DNSNames,
+		NotBefore: now.Add(-time.Hour),
+		NotAfter:  now.AddDate(1, 0, 0),
+	}
+	if len(lo.DNSNames) == 0 {
+		lo.DNSNames = []string{s.Host}
+	}
+	switch opts.Type {
+	case tlsinspect.EV:
+		lo.Policies = []x509.OID{pki.OIDEV}
+	case tlsinspect.OV:
+		lo.Policies = []x509.OID{pki.OIDOV}
+	case tlsinspect.IV:
+		lo.Policies = []x509.OID{pki.OIDIV}
+	case tlsinspect.DV:
+		lo.Policies = []x509.OID{pki.OIDDV}
+	}
+	org, c, st, l := opts.Organization, opts.Country, opts.State, opts.Locality
+	if opts.CDN {
+		org, c, st, l = "Cloudflare, Inc.", "US", "California", "San Francisco"
+	}
+	lo.Subject = pkix.Name{
+		Organization: nonEmpty(org), Country: nonEmpty(c), Province: nonEmpty(st), Locality: nonEmpty(l),
+	}
+	if opts.Expired {
+		lo.NotBefore, lo.NotAfter = now.AddDate(0, 0, -90), now.AddDate(0, 0, -1)
+	}
+	s.issuer = w.ca
+	if opts.Untrusted {
+		s.issuer = w.other
+	}
+	if !opts.NoRevocationInfo && !opts.SelfSigned {
+		lo.OCSPServer = []string{w.rev.OCSPURL(s.issuer)}
+		lo.CRLDistributionPoints = []string{w.rev.CRLURL(s.issuer, 0)}
+	}
+	lo.SelfSigned = opts.SelfSigned
+	leaf, err := s.issuer.Issue(lo)
+	if err != nil {
+		return fmt.Errorf("appidenttest: %w", err)
+	}
+	s.Leaf = leaf.Cert
+	if opts.Revoked && !opts.SelfSigned {
+		w.rev.Revoke(s.issuer, leaf.Cert.SerialNumber, now.Add(-time.Minute))
+	}
+	cert := leaf.TLSCertificate()
+	if opts.Staple && !opts.SelfSigned {
+		status := pki.OCSPGood
+		if opts.Revoked {
+			status = pki.OCSPRevoked
+		}
+		staple, err := s.issuer.OCSPResponse(leaf.Cert, status, now.Add(-time.Minute), now.Add(24*time.Hour))
+		if err != nil {
+			return fmt.Errorf("appidenttest: %w", err)
+		}
+		cert = leaf.StapledTLSCertificate(staple)
+	}
+	to := pki.TLSOptions{MaxVersion: opts.MaxVersion}
+	if opts.MaxVersion != 0 && opts.MaxVersion < tls.VersionTLS12 {
+		to.MinVersion = tls.VersionTLS10
+	}
+	srv, err := pki.StartTLS(cert, to)
+	if err != nil {
+		return fmt.Errorf("appidenttest: %w", err)
+	}
+	s.srv, s.Addr = srv, srv.Addr()
+	return nil
+}
+
+func nonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
+}
+
+func (s *Site) close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+	if s.hostile != nil {
+		s.hostile.Close()
+	}
+}
+
+// Handshakes returns the TLS handshakes the site's server completed.
+func (s *Site) Handshakes() int {
+	if s.srv == nil {
+		return 0
+	}
+	return s.srv.Handshakes()
+}
+
+// Accepted returns the TCP connections the site's server accepted.
+func (s *Site) Accepted() int {
+	switch {
+	case s.srv != nil:
+		return s.srv.Accepted()
+	case s.hostile != nil:
+		return s.hostile.Accepted()
+	}
+	return 0
+}
+
+// Revoke revokes the site's certificate now (world time).
+func (s *Site) Revoke() {
+	if s.Leaf != nil && s.issuer != nil {
+		s.w.rev.Revoke(s.issuer, s.Leaf.SerialNumber, s.w.Now())
+	}
+}
+
+// SetDown makes the site refuse connections (true) or serve again (false),
+// as an outage would.
+func (s *Site) SetDown(down bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faulted = down
+}
+
+func (s *Site) dialAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faulted {
+		return s.w.down
+	}
+	return s.Addr
+}
+
+// App returns an app registered with clientID and name whose primary
+// redirect URI is the site's.
+func (s *Site) App(clientID, name string) appident.App {
+	return appident.App{ClientID: clientID, Name: name, RedirectURIs: []string{s.URI}}
+}
+
+// Dialer returns the world's dialer: it connects host:443 of every site to
+// that site's TLS server, and the world's OCSP and CRL URLs to its
+// revocation server. Everything else fails as a name that does not exist
+// or an unreachable address: it never leaves the world.
+func (w *World) Dialer() *Dialer { return &Dialer{w: w} }
+
+// Dialer is the world's dialer; see World.Dialer.
+type Dialer struct {
+	w *World
+	d net.Dialer
+}
+
+// DialContext implements appident's (tlsinspect's) Dialer.
+func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	if address == d.w.RevocationAddr() {
+		return d.d.DialContext(ctx, network, address)
+	}
+	if s := d.w.Site(host); s != nil {
+		if port != "443" {
+			return d.d.DialContext(ctx, network, d.w.down)
+		}
+		return d.d.DialContext(ctx, network, s.dialAddr())
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("appidenttest: %s is outside the offline world", address)}
+	}
+	return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host (appidenttest world)", Name: host, IsNotFound: true}}
+}

@@ -1,0 +1,292 @@
+package appident
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"time"
+
+	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/label"
+	"github.com/consenttrust/appverify/tlsinspect"
+)
+
+// Assessment is what a Checker concluded about one app. Its evidence may be
+// shared with other assessments through the cache: treat it as read-only.
+type Assessment struct {
+	ClientID    string
+	RedirectURI string
+	Site        etld.Site
+	// DNS is the TXT verification; nil when not attempted (development targets).
+	DNS *dnsverify.Result
+	// TLS is the TLS inspection; nil when not attempted or when no
+	// handshake completed. TLSErr is why a handshake did not complete.
+	TLS    *tlsinspect.Report
+	TLSErr error
+	// Display is what the patient sees; Described reports that the app is
+	// described in full (no "Unknown App" label).
+	Display   label.Display
+	Described bool
+	// Findings are the policy's findings, then the Checker's own
+	// ("cache.stale", "egress.refused", "site.development"). Never nil.
+	Findings []label.Finding
+	// AssessedAt is when the assessment was made.
+	AssessedAt time.Time
+
+	dnsObtained, tlsObtained time.Time
+}
+
+// Report is an Assessment in the shape of the JSON report of the outside
+// contract (CONTRACT.md, "The JSON report"): snake_case names, lists never
+// null, times RFC 3339 in UTC. DNS and TLS are null when they were not
+// attempted (a development target). Fields beyond the contract's are added
+// after its own.
+type Report struct {
+	ClientID    string          `json:"client_id"`
+	RedirectURI string          `json:"redirect_uri"`
+	Site        SiteReport      `json:"site"`
+	DNS         *DNSReport      `json:"dns"`
+	TLS         *TLSReport      `json:"tls"`
+	Display     DisplayReport   `json:"display"`
+	Findings    []FindingReport `json:"findings"`
+	Described   bool            `json:"described"`
+	AssessedAt  string          `json:"assessed_at"`
+}
+
+// SiteReport is the "site" object of a Report.
+type SiteReport struct {
+	Host              string `json:"host"`
+	Port              int    `json:"port"`
+	ETLDPlusOne       string `json:"etld_plus_one"`
+	DisplayDomain     string `json:"display_domain"`
+	Development       bool   `json:"development"`
+	DevelopmentReason string `json:"development_reason,omitempty"`
+	Scheme            string `json:"scheme"`
+	PublicSuffix      string `json:"public_suffix"`
+}
+
+// DNSReport is the "dns" object of a Report.
+type DNSReport struct {
+	Name string `json:"name"`
+	// Status is "verified", "not_found", "mismatch" or "error".
+	Status        string   `json:"status"`
+	ClientIDs     []string `json:"client_ids"`
+	TTLSeconds    int64    `json:"ttl_seconds"`
+	Authenticated bool     `json:"authenticated"`
+	Server        string   `json:"server,omitempty"`
+	Error         string   `json:"error,omitempty"`
+	CheckedAt     string   `json:"checked_at,omitempty"`
+}
+
+// TLSReport is the "tls" object of a Report.
+type TLSReport struct {
+	// Status is "ok" (a handshake completed) or "error" (none did).
+	Status string `json:"status"`
+	// Version is "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3" or "".
+	Version string `json:"version"`
+	// CertificateType is "EV", "OV", "IV", "DV" or "unknown".
+	CertificateType string `json:"certificate_type"`
+	Trusted         bool   `json:"trusted"`
+	SelfSigned      bool   `json:"self_signed"`
+	HostnameMatch   bool   `json:"hostname_match"`
+	// NotBefore and NotAfter are RFC 3339 in UTC, null without a certificate.
+	NotBefore *string `json:"not_before"`
+	NotAfter  *string `json:"not_after"`
+	Expired   bool    `json:"expired"`
+	// Revocation is "good", "revoked" or "unknown".
+	Revocation       string         `json:"revocation"`
+	Organization     string         `json:"organization"`
+	Location         LocationReport `json:"location"`
+	Address          string         `json:"address,omitempty"`
+	CipherSuite      string         `json:"cipher_suite,omitempty"`
+	RevocationSource string         `json:"revocation_source,omitempty"`
+	RevocationReason string         `json:"revocation_reason,omitempty"`
+	TrustError       string         `json:"trust_error,omitempty"`
+	NotYetValid      bool           `json:"not_yet_valid"`
+	CDN              bool           `json:"cdn"`
+	Error            string         `json:"error,omitempty"`
+	CheckedAt        string         `json:"checked_at,omitempty"`
+}
+
+// LocationReport is the "tls.location" object of a Report.
+type LocationReport struct {
+	Country  string `json:"country"`
+	State    string `json:"state"`
+	Locality string `json:"locality"`
+}
+
+// DisplayReport is the "display" object of a Report.
+type DisplayReport struct {
+	AppName      string   `json:"app_name"`
+	Organization string   `json:"organization"`
+	Location     string   `json:"location"`
+	Domain       string   `json:"domain"`
+	Labels       []string `json:"labels"`
+}
+
+// FindingReport is one element of a Report's "findings".
+type FindingReport struct {
+	Code string `json:"code"`
+	// Severity is "must", "should" or "info".
+	Severity    string `json:"severity"`
+	Message     string `json:"message"`
+	Requirement string `json:"requirement,omitempty"`
+	Withholds   bool   `json:"withholds"`
+}
+
+// MarshalJSON encodes a as its Report.
+func (a *Assessment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(a.Report())
+}
+
+// Report returns a in the shape of the contract's JSON report.
+func (a *Assessment) Report() Report {
+	r := Report{
+		ClientID:    a.ClientID,
+		RedirectURI: a.RedirectURI,
+		Site: SiteReport{
+			Host: a.Site.Host, Port: a.Site.Port, ETLDPlusOne: a.Site.ETLDPlusOne,
+			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development,
+			DevelopmentReason: a.Site.DevelopmentReason, Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
+		},
+		Display: DisplayReport{
+			AppName: a.Display.AppName, Organization: a.Display.Organization,
+			Location: a.Display.Location, Domain: a.Display.Domain, Labels: nonNil(a.Display.Labels),
+		},
+		Findings:   make([]FindingReport, 0, len(a.Findings)),
+		Described:  a.Described,
+		AssessedAt: rfc3339(a.AssessedAt),
+	}
+	for _, f := range a.Findings {
+		r.Findings = append(r.Findings, FindingReport{
+			Code: f.Code, Severity: severityName(f.Severity), Message: f.Message,
+			Requirement: f.Requirement, Withholds: f.Withholds,
+		})
+	}
+	if d := a.DNS; d != nil {
+		r.DNS = &DNSReport{
+			Name: d.Name, Status: dnsStatusName(d.Status), ClientIDs: nonNil(d.Found),
+			TTLSeconds: int64(d.TTL / time.Second), Authenticated: d.Authenticated, Server: d.Server,
+		}
+		if d.Err != nil && d.Status == dnsverify.StatusError {
+			r.DNS.Error = d.Err.Error()
+		}
+		if !a.dnsObtained.IsZero() {
+			r.DNS.CheckedAt = rfc3339(a.dnsObtained)
+		}
+	}
+	if !a.Site.Development || a.TLS != nil || a.TLSErr != nil {
+		r.TLS = tlsReport(a.TLS, a.TLSErr)
+		if r.TLS != nil && !a.tlsObtained.IsZero() {
+			r.TLS.CheckedAt = rfc3339(a.tlsObtained)
+		}
+	}
+	return r
+}
+
+func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
+	t := &TLSReport{Status: "error", CertificateType: "unknown", Revocation: "unknown"}
+	if err != nil {
+		t.Error = err.Error()
+	}
+	if rep == nil {
+		return t
+	}
+	t.Status = "ok"
+	t.Version = rep.VersionName
+	if t.Version == "" {
+		t.Version = versionName(rep.Version)
+	}
+	t.CertificateType = certTypeName(rep.Type)
+	t.Trusted, t.SelfSigned, t.HostnameMatch = rep.Trusted, rep.SelfSigned, rep.HostnameMatch
+	if !rep.NotBefore.IsZero() {
+		s := rfc3339(rep.NotBefore)
+		t.NotBefore = &s
+	}
+	if !rep.NotAfter.IsZero() {
+		s := rfc3339(rep.NotAfter)
+		t.NotAfter = &s
+	}
+	t.Expired, t.NotYetValid = rep.Expired, rep.NotYetValid
+	t.Revocation = revocationName(rep.Revocation)
+	t.Organization = rep.Organization
+	t.Location = LocationReport{Country: rep.Location.Country, State: rep.Location.State, Locality: rep.Location.Locality}
+	t.Address, t.CipherSuite = rep.Address, rep.CipherSuite
+	t.RevocationSource, t.RevocationReason = rep.RevocationSource, rep.RevocationReason
+	t.TrustError, t.CDN = rep.TrustError, rep.CDN
+	return t
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func severityName(s label.Severity) string {
+	switch s {
+	case label.Must:
+		return "must"
+	case label.Should:
+		return "should"
+	}
+	return "info"
+}
+
+func dnsStatusName(s dnsverify.Status) string {
+	switch s {
+	case dnsverify.StatusVerified:
+		return "verified"
+	case dnsverify.StatusNotFound:
+		return "not_found"
+	case dnsverify.StatusMismatch:
+		return "mismatch"
+	}
+	return "error"
+}
+
+func certTypeName(t tlsinspect.CertType) string {
+	switch t {
+	case tlsinspect.EV:
+		return "EV"
+	case tlsinspect.OV:
+		return "OV"
+	case tlsinspect.IV:
+		return "IV"
+	case tlsinspect.DV:
+		return "DV"
+	}
+	return "unknown"
+}
+
+func revocationName(r tlsinspect.Revocation) string {
+	switch r {
+	case tlsinspect.RevocationGood:
+		return "good"
+	case tlsinspect.RevocationRevoked:
+		return "revoked"
+	}
+	return "unknown"
+}
+
+func versionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS1.0"
+	case tls.VersionTLS11:
+		return "TLS1.1"
+	case tls.VersionTLS12:
+		return "TLS1.2"
+	case tls.VersionTLS13:
+		return "TLS1.3"
+	}
+	return ""
+}
