@@ -4,7 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
+
+var idnaLookupToASCII = idna.Lookup.ToASCII
 
 var (
 	label63 = strings.Repeat("a", 63)
@@ -136,6 +141,152 @@ func TestETLDPlusOne(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("ETLDPlusOne(%q): got %q, want %q", tc.host, got, tc.want)
+		}
+	}
+}
+
+func TestICANNOnly(t *testing.T) {
+	icann := Parser{Mode: ICANNOnly}
+	tests := []struct {
+		host    string
+		want    string
+		wantErr error
+	}{
+		// The published guidance's own example: the private section is ignored.
+		{host: "my-project.github.io", want: "github.io"},
+		{host: "www.my-project.github.io", want: "github.io"},
+		{host: "github.io", want: "github.io"},
+		{host: "foo.uk.com", want: "uk.com"},
+		{host: "x.y.compute.amazonaws.com", want: "amazonaws.com"},
+		// ICANN rules, wildcards and exceptions work as in Full.
+		{host: "www.example.co.uk", want: "example.co.uk"},
+		{host: "a.b.c.mm", want: "b.c.mm"},
+		{host: "www.city.kobe.jp", want: "city.kobe.jp"},
+		{host: "www.www.ck", want: "www.ck"},
+		{host: "a.b.unlisted", want: "b.unlisted"},
+		{host: "www.食狮.中国", want: "xn--85x722f.xn--fiqs8s"},
+		// Still refused.
+		{host: "io", wantErr: ErrSingleLabel},
+		{host: "co.uk", wantErr: ErrPublicSuffix},
+		{host: "c.mm", wantErr: ErrPublicSuffix},
+		{host: "127.0.0.1", wantErr: ErrIPLiteral},
+	}
+	for _, tc := range tests {
+		got, err := icann.ETLDPlusOne(tc.host)
+		if tc.wantErr != nil {
+			if !errors.Is(err, tc.wantErr) || got != "" {
+				t.Errorf("ICANNOnly ETLDPlusOne(%q): got %q, %v; want \"\", %v", tc.host, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("ICANNOnly ETLDPlusOne(%q): got %q, %v; want %q", tc.host, got, err, tc.want)
+		}
+	}
+}
+
+// TestModesAgree checks that the ICANN-only eTLD+1 is always a label-aligned
+// suffix of the full one: the private section only ever adds suffixes.
+func TestModesAgree(t *testing.T) {
+	hosts := []string{
+		"www.example.com", "my-project.github.io", "a.b.blogspot.com", "foo.uk.com",
+		"x.y.compute.amazonaws.com", "a.b.c.kobe.jp", "www.ck", "b.test.ck",
+		"a.b.unlisted", "s3.amazonaws.com", "foo.herokuapp.com", "foo.netlify.app",
+		"foo.pages.dev", "foo.vercel.app", "foo.azurewebsites.net", "foo.cloudfront.net",
+	}
+	for _, h := range hosts {
+		full, err := ETLDPlusOne(h)
+		if err != nil {
+			continue
+		}
+		icann, err := Parser{Mode: ICANNOnly}.ETLDPlusOne(h)
+		if err != nil {
+			t.Errorf("ICANNOnly ETLDPlusOne(%q): %v, though Full gives %q", h, err, full)
+			continue
+		}
+		if !isLabelSuffix(full, icann) {
+			t.Errorf("ICANNOnly ETLDPlusOne(%q) = %q, not a suffix of Full's %q", h, icann, full)
+		}
+	}
+}
+
+func isLabelSuffix(name, suffix string) bool {
+	return name == suffix || strings.HasSuffix(name, "."+suffix)
+}
+
+// TestFastPath checks that the fast path takes the hosts it should, and that
+// the slow path (IDNA) gives the same answer for every host it takes.
+func TestFastPath(t *testing.T) {
+	tests := []struct {
+		host string
+		fast bool
+	}{
+		{"www.example.com", true},
+		{"a.b", true},
+		{"1password.com", true},
+		{"my-app.example.com", true},
+		{label63 + ".com", true},
+		{name253, true},
+		{"", false},
+		{"com", false},              // a single label
+		{"www.example.com.", false}, // trailing dot
+		{"WWW.example.com", false},  // upper case
+		{"xn--bcher-kva.de", false}, // an A-label must be checked
+		{"ab--c.com", false},        // hyphens in places 3 and 4
+		{"-a.com", false},           // leading hyphen
+		{"a-.com", false},           // trailing hyphen
+		{"a.com-", false},           // trailing hyphen, last label
+		{"a..com", false},           // empty label
+		{".a.com", false},           // leading dot
+		{"127.0.0.1", false},        // numeric last label
+		{"a.0x7f", false},           // last label starts with a digit
+		{"a_b.com", false},          // underscore
+		{label64 + ".com", false},   // long label
+		{"a." + label64, false},     // long last label
+		{name254, false},            // long name
+		{"bücher.de", false},        // non-ASCII
+	}
+	for _, tc := range tests {
+		if got := isFastHost(tc.host); got != tc.fast {
+			t.Errorf("isFastHost(%q): got %v, want %v", tc.host, got, tc.fast)
+		}
+		if tc.fast {
+			checkFastAgrees(t, tc.host)
+		}
+	}
+}
+
+// checkFastAgrees fails if the slow path normalizes a fast-path host to
+// anything but itself.
+func checkFastAgrees(t testing.TB, host string) {
+	t.Helper()
+	// The slow path proper: IDNA, bypassing isFastHost.
+	a, err := idnaLookupToASCII(host)
+	if err != nil || a != host {
+		t.Errorf("fast-path host %q: IDNA Lookup gives %q, %v; want it unchanged", host, a, err)
+	}
+	if endsInNumber(host) {
+		t.Errorf("fast-path host %q ends in a number", host)
+	}
+	if err := checkLengths(host, host); err != nil {
+		t.Errorf("fast-path host %q: %v", host, err)
+	}
+}
+
+func TestPSLVersion(t *testing.T) {
+	v := PSLVersion()
+	if !strings.Contains(v, "public_suffix_list.dat") || !strings.Contains(v, "revision") {
+		t.Errorf("PSLVersion(): got %q, want the list's name and git revision", v)
+	}
+}
+
+func TestETLDPlusOneAllocs(t *testing.T) {
+	// The fast path allocates no more than the bare library call: nothing.
+	for _, h := range benchHosts {
+		bare := testing.AllocsPerRun(100, func() { _, _ = publicsuffix.EffectiveTLDPlusOne(h) })
+		ours := testing.AllocsPerRun(100, func() { _, _ = ETLDPlusOne(h) })
+		if ours > bare {
+			t.Errorf("ETLDPlusOne(%q): %v allocs, bare publicsuffix %v", h, ours, bare)
 		}
 	}
 }

@@ -118,6 +118,11 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 		port = n
 	}
 
+	norm, kind, err := normalizeHost(host)
+	if err != nil {
+		return fail(err.(*HostError).Reason, err)
+	}
+
 	// net/url must read it the same way.
 	u, err := url.Parse(s)
 	if err != nil {
@@ -126,11 +131,6 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 	if u.Scheme != scheme || u.Opaque != "" || u.User != nil || u.Fragment != "" ||
 		u.Port() != portStr || !strings.EqualFold(u.Hostname(), strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")) {
 		return fail(ReasonSyntax, fmt.Errorf("net/url reads the URI differently (host %s)", quote(u.Host)))
-	}
-
-	norm, kind, err := normalizeHost(host)
-	if err != nil {
-		return fail(err.(*HostError).Reason, err)
 	}
 	site := Site{Scheme: scheme, Host: norm, Port: port}
 	var dev devSet

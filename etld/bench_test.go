@@ -1,0 +1,92 @@
+package etld
+
+import (
+	"testing"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// benchHosts are already-lowercase ASCII hosts, as most redirect URIs have:
+// the case the fast path serves.
+var benchHosts = []string{
+	"www.example.com",
+	"app.example.co.uk",
+	"my-project.github.io",
+	"login.auth.provider-name.com",
+	"b.c.kobe.jp",
+}
+
+var sink string
+
+// BenchmarkETLDPlusOne and BenchmarkBarePublicSuffix run on the same hosts:
+// compare them in one run (go test -bench 'ETLDPlusOne$|BarePublicSuffix').
+func BenchmarkETLDPlusOne(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s, err := ETLDPlusOne(benchHosts[i%len(benchHosts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s
+	}
+}
+
+func BenchmarkBarePublicSuffix(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s, err := publicsuffix.EffectiveTLDPlusOne(benchHosts[i%len(benchHosts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s
+	}
+}
+
+func BenchmarkETLDPlusOneICANNOnly(b *testing.B) {
+	p := Parser{Mode: ICANNOnly}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s, err := p.ETLDPlusOne(benchHosts[i%len(benchHosts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s
+	}
+}
+
+// BenchmarkETLDPlusOneSlow measures the IDNA path: mixed case and Unicode.
+func BenchmarkETLDPlusOneSlow(b *testing.B) {
+	hosts := []string{"WWW.Example.COM", "www.bücher.de", "www.食狮.公司.cn."}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s, err := ETLDPlusOne(hosts[i%len(hosts)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	const uri = "https://app.example.com/oauth2/callback?tenant=abc"
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Parse(uri)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s.ETLDPlusOne
+	}
+}
+
+func BenchmarkParseIDN(b *testing.B) {
+	const uri = "https://www.xn--bcher-kva.de/callback"
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Parse(uri)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = s.DisplayDomain
+	}
+}
