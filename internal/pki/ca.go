@@ -27,7 +27,7 @@ type KeyType int
 const (
 	KeyECDSAP256 KeyType = iota
 	KeyECDSAP384
-	KeyECDSAP224 // weak curve; Go can still create and parse such certificates
+	KeyECDSAP224 // weak curve: Go creates and parses such certificates, but crypto/tls cannot serve them
 	KeyRSA2048   // one key per process, shared by every certificate asking for it
 	KeyRSA1024   // weak; one key per process, shared
 	KeyEd25519

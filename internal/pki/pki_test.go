@@ -620,3 +620,19 @@ func TestIDPEncoding(t *testing.T) {
 	assert.Empty(t, rest)
 	assert.Equal(t, asn1.TagSequence, raw.Tag)
 }
+
+func TestP224LeafCannotBeServed(t *testing.T) {
+	w := newWorld(t)
+	leaf, err := w.inter.Issue(LeafOptions{DNSNames: []string{"weak.test"}, KeyType: KeyECDSAP224})
+	require.NoError(t, err)
+	srv, err := StartTLS(leaf.TLSCertificate(), TLSOptions{})
+	require.NoError(t, err)
+	defer srv.Close()
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", srv.Addr(),
+		&tls.Config{ServerName: "weak.test", RootCAs: w.root.Pool()})
+	if err == nil {
+		conn.Close()
+	}
+	assert.Error(t, err)
+	assert.Equal(t, 0, srv.Handshakes())
+}
