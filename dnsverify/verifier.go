@@ -2,32 +2,47 @@ package dnsverify
 
 import (
 	"context"
-	"errors"
-	"time"
+	"strings"
 )
 
-// Client is the default Resolver, built on github.com/miekg/dns.
-// (Skeleton: to be completed.)
-type Client struct {
-	// Servers are the DNS servers to ask, host:port. If empty, the servers of
-	// /etc/resolv.conf are used.
-	Servers []string
-	// Timeout bounds each try. If zero, 2 seconds.
-	Timeout time.Duration
-}
-
-// LookupTXT implements Resolver. (Skeleton.)
-func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	return nil, errors.New("dnsverify: not implemented")
-}
-
-// Verifier checks that a name carries a cerner-client-id TXT record for a client id.
+// Verifier checks that a name carries a cerner-client-id TXT record for a
+// client id. Its zero value works; it is safe for concurrent use.
 type Verifier struct {
-	// Resolver looks the records up. If nil, a Client with the system's servers.
+	// Resolver looks the records up. If nil, a Client with the system's
+	// servers (/etc/resolv.conf). When it also implements RecordResolver,
+	// LookupTXTRecords is used, and the Result reports TTL, the AD bit and the
+	// server.
 	Resolver Resolver
 }
 
-// Verify looks up the TXT records at name and checks them for clientID. (Skeleton.)
+// Verify looks up the TXT records at name (the eTLD+1, with or without a
+// trailing dot; it is queried fully qualified, so no search domain applies)
+// and checks them for clientID with Match.
+//
+// The Result's Status is StatusVerified, StatusMismatch or StatusNotFound
+// when the lookup answered (NXDOMAIN and NODATA are answers: StatusNotFound,
+// Err set to the not-found error), and StatusError with Err set for any other
+// failure: a resolver that fails never makes a record look absent.
 func (v *Verifier) Verify(ctx context.Context, name, clientID string) Result {
-	return Result{Status: StatusError, Name: name, Want: clientID, Found: []string{}, Err: errors.New("dnsverify: not implemented")}
+	res := Result{Name: name, Want: clientID, Found: []string{}}
+	fqdn, err := checkName(strings.TrimSpace(name))
+	if err != nil {
+		res.Status, res.Err = StatusError, err
+		return res
+	}
+	r := v.Resolver
+	if r == nil {
+		r = &Client{}
+	}
+	a, err := lookupRecords(ctx, r, fqdn)
+	if err != nil {
+		res.Status, res.Err = StatusError, err
+		if IsNotFound(err) {
+			res.Status = StatusNotFound
+		}
+		return res
+	}
+	res.TTL, res.Authenticated, res.Server = a.TTL, a.Authenticated, a.Server
+	res.Status, res.Found = Match(a.Records, clientID)
+	return res
 }

@@ -1,0 +1,447 @@
+package dnsverify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consenttrust/appverify/internal/dnstest"
+	"github.com/miekg/dns"
+)
+
+const testID = "bxdcd0ff-5der-4c15-b2tf-r28b105aa845"
+
+func newServer(t testing.TB) *dnstest.Server {
+	t.Helper()
+	s, err := dnstest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// closedAddr returns a loopback address nothing listens on (UDP or TCP).
+func closedAddr(t testing.TB) string {
+	t.Helper()
+	s, err := dnstest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := s.Addr()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// bigSet returns n vendor records of about 60 bytes, as sit at a busy apex.
+func bigSet(n int) [][]string {
+	var recs [][]string
+	for i := range n {
+		recs = append(recs, []string{fmt.Sprintf("vendor%02d-site-verification=%s", i, strings.Repeat("k", 32))})
+	}
+	return recs
+}
+
+// flavours are the resolvers every outcome is checked through.
+type flavour struct {
+	name string
+	// resolver returns a Resolver that asks srv, with timeout bounding a try.
+	resolver func(srv *dnstest.Server, timeout time.Duration) Resolver
+	// kinds reports whether the flavour's errors carry a precise Kind.
+	kinds bool
+}
+
+var flavours = []flavour{
+	{"Client", func(srv *dnstest.Server, timeout time.Duration) Resolver {
+		return &Client{Servers: []string{srv.Addr()}, Timeout: timeout, Attempts: 1}
+	}, true},
+	{"net.Resolver", func(srv *dnstest.Server, _ time.Duration) Resolver {
+		return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, srv.Addr())
+		}}
+	}, false},
+}
+
+func TestVerifyOutcomes(t *testing.T) {
+	srv := newServer(t)
+	spf := []string{"v=spf1 -all"}
+	srv.SetTXT("verified.test", spf, []string{"cerner-client-id=" + testID})
+	srv.SetTXT("mismatch.test", spf, []string{"cerner-client-id=someone-else"})
+	srv.SetTXT("others.test", spf, []string{"google-site-verification=x"})
+	srv.SetA("nodata.test", netip.MustParseAddr("192.0.2.1"))
+	srv.SetRcode("servfail.test", dns.RcodeServerFailure)
+	srv.SetRcode("refused.test", dns.RcodeRefused)
+	srv.SetTXT("slow.test", []string{"cerner-client-id=" + testID})
+	srv.SetDelay("slow.test", 2*time.Second)
+	srv.SetTXT("garbage.test", []string{"cerner-client-id=" + testID})
+	srv.SetGarbage("garbage.test")
+	srv.SetTXT("wrongid.test", []string{"cerner-client-id=" + testID})
+	srv.SetWrongID("wrongid.test")
+	srv.SetTXT("big.test", append(bigSet(40), []string{"cerner-client-id=" + testID})...)
+	srv.SetCNAME("alias.test", "hop.alias.test")
+	srv.SetCNAME("hop.alias.test", "target.other.test")
+	srv.SetTXT("target.other.test", []string{"cerner-client-id=" + testID})
+	// Foreign records in the answer carry our id: they must not count.
+	srv.SetTXT("injected.test", []string{"cerner-client-id=someone-else"})
+	srv.SetInjected("injected.test",
+		&dns.TXT{Hdr: dns.RR_Header{Name: "evil.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: []string{"cerner-client-id=" + testID}})
+	srv.SetTXT("split.test", []string{"cerner-client-id=bxdcd0ff-5der-", "4c15-b2tf-r28b105aa845"})
+	srv.SetTXT("quoted.test", []string{`cerner-client-id="` + testID + `"`})
+
+	for _, fl := range flavours {
+		for _, tc := range []struct {
+			name     string
+			status   Status
+			sentinel error // for flavours with kinds
+			found    []string
+			netSkip  string // why the case does not apply to *net.Resolver
+		}{
+			{"verified.test", StatusVerified, nil, []string{testID}, ""},
+			{"VERIFIED.test.", StatusVerified, nil, []string{testID}, ""},
+			{"mismatch.test", StatusMismatch, nil, []string{"someone-else"}, ""},
+			{"others.test", StatusNotFound, nil, []string{}, ""},
+			{"nxdomain.test", StatusNotFound, ErrNotFound, []string{}, ""},
+			{"nodata.test", StatusNotFound, ErrNotFound, []string{}, ""},
+			{"servfail.test", StatusError, ErrServFail, []string{}, ""},
+			{"refused.test", StatusError, ErrRefused, []string{}, ""},
+			{"slow.test", StatusError, ErrTimeout, []string{}, ""},
+			{"garbage.test", StatusError, ErrMalformed, []string{}, ""},
+			{"wrongid.test", StatusError, ErrMalformed, []string{}, ""},
+			{"big.test", StatusVerified, nil, []string{testID}, ""},
+			{"alias.test", StatusVerified, nil, []string{testID}, ""},
+			{"injected.test", StatusMismatch, nil, []string{"someone-else"},
+				"the Go resolver returns TXT records of every owner name in the answer"},
+			{"split.test", StatusVerified, nil, []string{testID}, ""},
+			{"quoted.test", StatusVerified, nil, []string{testID}, ""},
+		} {
+			t.Run(fl.name+"/"+tc.name, func(t *testing.T) {
+				if !fl.kinds && tc.netSkip != "" {
+					t.Skip(tc.netSkip)
+				}
+				t.Parallel()
+				ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+				defer cancel()
+				v := Verifier{Resolver: fl.resolver(srv, 150*time.Millisecond)}
+				res := v.Verify(ctx, tc.name, testID)
+				if res.Status != tc.status || !slices.Equal(res.Found, tc.found) || res.Found == nil {
+					t.Fatalf("Verify(%s) = %v %#v (err %v); want %v %q", tc.name, res.Status, res.Found, res.Err, tc.status, tc.found)
+				}
+				if res.Name != tc.name || res.Want != testID {
+					t.Errorf("Name, Want = %q, %q", res.Name, res.Want)
+				}
+				switch tc.status {
+				case StatusError:
+					if res.Err == nil || IsNotFound(res.Err) {
+						t.Errorf("error outcome with Err %v", res.Err)
+					}
+					if fl.kinds && !errors.Is(res.Err, tc.sentinel) {
+						t.Errorf("Err = %v, want errors.Is %v", res.Err, tc.sentinel)
+					}
+					wantTemp := tc.sentinel != ErrMalformed
+					if fl.kinds && IsTemporary(res.Err) != wantTemp {
+						t.Errorf("IsTemporary(%v) = %v, want %v", res.Err, !wantTemp, wantTemp)
+					}
+					if !fl.kinds && tc.sentinel != ErrMalformed && !IsTemporary(res.Err) {
+						t.Errorf("IsTemporary(%#v) = false", res.Err)
+					}
+				case StatusNotFound:
+					if tc.sentinel != nil && !IsNotFound(res.Err) {
+						t.Errorf("not found with Err %v", res.Err)
+					}
+					if IsTemporary(res.Err) {
+						t.Errorf("IsTemporary(%v) = true", res.Err)
+					}
+				default:
+					if res.Err != nil {
+						t.Errorf("Err = %v", res.Err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestClientKinds(t *testing.T) {
+	srv := newServer(t)
+	srv.SetA("nodata.test", netip.MustParseAddr("192.0.2.1"))
+	c := &Client{Servers: []string{srv.Addr()}, Timeout: time.Second}
+	ctx := context.Background()
+	_, err := c.LookupTXTRecords(ctx, "nxdomain.test")
+	var le *LookupError
+	if !errors.As(err, &le) || le.Kind != KindNXDomain || le.Rcode != dns.RcodeNameError || le.Server != srv.Addr() || le.Name != "nxdomain.test" {
+		t.Errorf("NXDOMAIN: %#v", err)
+	}
+	_, err = c.LookupTXT(ctx, "nodata.test")
+	if !errors.As(err, &le) || le.Kind != KindNoData || !IsNotFound(err) {
+		t.Errorf("NODATA: %#v", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "dnsverify: ") || !strings.Contains(msg, "NODATA") {
+		t.Errorf("message %q", msg)
+	}
+	if _, err := c.LookupTXT(ctx, strings.Repeat("a", 64)+".test"); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("long label: %v", err)
+	}
+	if got := srv.Queries("nxdomain.test", dns.TypeTXT); got != 1 {
+		t.Errorf("NXDOMAIN asked %d times, want 1 (an answer is not retried)", got)
+	}
+}
+
+func TestClientDetails(t *testing.T) {
+	srv := newServer(t)
+	srv.SetTXT("d.test", []string{"cerner-client-id=a", "bc"}, []string{"q\"\\\x00\xff"})
+	srv.SetTTL("d.test", 42*time.Second)
+	srv.SetAuthenticated("d.test", true)
+	c := &Client{Servers: []string{srv.Addr()}}
+	a, err := c.LookupTXTRecords(context.Background(), "d.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"cerner-client-id=a", "bc"}, {"q\"\\\x00\xff"}}
+	if !slices.EqualFunc(a.Records, want, slices.Equal) {
+		t.Errorf("Records = %q, want %q (raw bytes)", a.Records, want)
+	}
+	if a.TTL != 42*time.Second || !a.Authenticated || a.Server != srv.Addr() || a.Name != "d.test" || a.Rcode != dns.RcodeSuccess {
+		t.Errorf("Answer = %+v", a)
+	}
+	txt, err := c.LookupTXT(context.Background(), "d.test")
+	if err != nil || !slices.Equal(txt, []string{"cerner-client-id=abc", "q\"\\\x00\xff"}) {
+		t.Errorf("LookupTXT = %q, %v", txt, err)
+	}
+	// The Verifier carries the details through.
+	res := (&Verifier{Resolver: c}).Verify(context.Background(), "d.test", "abc")
+	if res.Status != StatusVerified || res.TTL != 42*time.Second || !res.Authenticated || res.Server != srv.Addr() {
+		t.Errorf("Result = %+v", res)
+	}
+	// A CNAME's smaller TTL bounds the answer's.
+	srv.SetCNAME("alias.test", "d.test")
+	srv.SetTTL("alias.test", 5*time.Second)
+	if a, err := c.LookupTXTRecords(context.Background(), "alias.test"); err != nil || a.TTL != 5*time.Second || a.Name != "d.test" {
+		t.Errorf("alias: %+v, %v", a, err)
+	}
+}
+
+func TestClientTruncationFallsBackToTCP(t *testing.T) {
+	srv := newServer(t)
+	srv.SetTXT("big.test", append(bigSet(40), []string{"cerner-client-id=" + testID})...)
+	c := &Client{Servers: []string{srv.Addr()}}
+	a, err := c.LookupTXTRecords(context.Background(), "big.test")
+	if err != nil || len(a.Records) != 41 {
+		t.Fatalf("big: %v", err)
+	}
+	if u, tc := srv.TransportQueries("udp"), srv.TransportQueries("tcp"); u != 1 || tc != 1 {
+		t.Errorf("queries: %d over UDP, %d over TCP; want 1 and 1", u, tc)
+	}
+	// Caps.
+	if _, err := (&Client{Servers: c.Servers, MaxRecords: 10}).LookupTXT(context.Background(), "big.test"); !errors.Is(err, ErrMalformed) {
+		t.Errorf("MaxRecords 10: %v", err)
+	}
+	if _, err := (&Client{Servers: c.Servers, MaxAnswerBytes: 1500}).LookupTXT(context.Background(), "big.test"); !errors.Is(err, ErrMalformed) {
+		t.Errorf("MaxAnswerBytes 1500: %v", err)
+	}
+	// A small answer does not touch TCP.
+	srv.Reset()
+	srv.SetTXT("small.test", []string{"cerner-client-id=x"})
+	if _, err := c.LookupTXT(context.Background(), "small.test"); err != nil || srv.TransportQueries("tcp") != 0 {
+		t.Errorf("small: %v, %d TCP queries", err, srv.TransportQueries("tcp"))
+	}
+}
+
+func TestClientCNAMELimit(t *testing.T) {
+	srv := newServer(t)
+	srv.SetCNAME("a.test", "b.test")
+	srv.SetCNAME("b.test", "c.test")
+	srv.SetTXT("c.test", []string{"cerner-client-id=x"})
+	if _, err := (&Client{Servers: []string{srv.Addr()}, MaxCNAMEs: 2}).LookupTXT(context.Background(), "a.test"); err != nil {
+		t.Errorf("2 links with MaxCNAMEs 2: %v", err)
+	}
+	if _, err := (&Client{Servers: []string{srv.Addr()}, MaxCNAMEs: 1}).LookupTXT(context.Background(), "a.test"); !errors.Is(err, ErrMalformed) {
+		t.Errorf("2 links with MaxCNAMEs 1: %v", err)
+	}
+	// A chain to a name without TXT records is NODATA; to no name, NXDOMAIN.
+	srv.SetCNAME("dangling.test", "nowhere.test")
+	if _, err := (&Client{Servers: []string{srv.Addr()}}).LookupTXT(context.Background(), "dangling.test"); !IsNotFound(err) {
+		t.Errorf("dangling: %v", err)
+	}
+}
+
+func TestClientNetworkError(t *testing.T) {
+	c := &Client{Servers: []string{closedAddr(t)}, Timeout: time.Second, Attempts: 1}
+	start := time.Now()
+	_, err := c.LookupTXT(context.Background(), "x.test")
+	if !errors.Is(err, ErrNetwork) || !IsTemporary(err) || IsNotFound(err) {
+		t.Errorf("closed port: %v", err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("closed port took %v (should fail at once)", d)
+	}
+	// Through *net.Resolver too.
+	addr := c.Servers[0]
+	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	res := (&Verifier{Resolver: r}).Verify(ctx, "x.test", "a")
+	if res.Status != StatusError || !IsTemporary(res.Err) {
+		t.Errorf("net.Resolver, closed port: %v %v", res.Status, res.Err)
+	}
+}
+
+func TestClientFailover(t *testing.T) {
+	bad, good := newServer(t), newServer(t)
+	bad.SetRcode("f.test", dns.RcodeServerFailure)
+	good.SetTXT("f.test", []string{"cerner-client-id=" + testID})
+	c := &Client{Servers: []string{closedAddr(t), bad.Addr(), good.Addr()}, Timeout: time.Second}
+	res := (&Verifier{Resolver: c}).Verify(context.Background(), "f.test", testID)
+	if res.Status != StatusVerified || res.Server != good.Addr() {
+		t.Errorf("failover: %v from %q (%v)", res.Status, res.Server, res.Err)
+	}
+	// Every server failing: the last error, after Attempts rounds.
+	c = &Client{Servers: []string{bad.Addr()}, Attempts: 3}
+	_, err := c.LookupTXT(context.Background(), "f.test")
+	if !errors.Is(err, ErrServFail) {
+		t.Errorf("all failing: %v", err)
+	}
+	if got := bad.Queries("f.test", dns.TypeTXT); got != 1+3 {
+		t.Errorf("bad server asked %d times, want 4", got)
+	}
+	// NXDOMAIN from the first server ends the lookup.
+	good.Reset()
+	c = &Client{Servers: []string{good.Addr(), bad.Addr()}}
+	if _, err := c.LookupTXT(context.Background(), "gone.test"); !IsNotFound(err) || bad.Queries("gone.test", dns.TypeTXT) != 0 {
+		t.Errorf("NXDOMAIN then: %v, second server asked %d times", err, bad.Queries("gone.test", dns.TypeTXT))
+	}
+}
+
+func TestContextCancellation(t *testing.T) {
+	srv := newServer(t)
+	srv.SetTXT("slow.test", []string{"cerner-client-id=x"})
+	srv.SetDelay("slow.test", 5*time.Second)
+	for _, fl := range flavours {
+		t.Run(fl.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			start := time.Now()
+			res := (&Verifier{Resolver: fl.resolver(srv, 10*time.Second)}).Verify(ctx, "slow.test", "x")
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("canceled lookup took %v", d)
+			}
+			if res.Status != StatusError || !errors.Is(res.Err, context.Canceled) {
+				t.Errorf("canceled: %v %v", res.Status, res.Err)
+			}
+			if fl.kinds && !errors.Is(res.Err, ErrCanceled) {
+				t.Errorf("canceled: %v, want ErrCanceled", res.Err)
+			}
+		})
+	}
+	// An already canceled context asks nobody.
+	srv.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := (&Client{Servers: []string{srv.Addr()}}).LookupTXT(ctx, "slow.test")
+	if !errors.Is(err, ErrCanceled) || srv.TransportQueries("udp") != 0 {
+		t.Errorf("pre-canceled: %v, %d queries", err, srv.TransportQueries("udp"))
+	}
+	// A context deadline is a timeout.
+	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = (&Client{Servers: []string{srv.Addr()}}).LookupTXT(ctx, "slow.test")
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: %v", err)
+	}
+}
+
+func TestVerifierInvalidAndDefault(t *testing.T) {
+	var v Verifier
+	for _, name := range []string{"", ".", "a..b", strings.Repeat("a", 64) + ".test"} {
+		res := v.Verify(context.Background(), name, "x")
+		if res.Status != StatusError || !errors.Is(res.Err, ErrInvalidName) || res.Found == nil {
+			t.Errorf("Verify(%q) = %+v", name, res)
+		}
+	}
+	// The zero Verifier asks the system's servers: with a canceled context
+	// it must fail as canceled, without touching the network.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res := v.Verify(ctx, "example.com", "x"); res.Status != StatusError || !errors.Is(res.Err, context.Canceled) {
+		t.Errorf("zero Verifier: %+v", res)
+	}
+}
+
+func TestClientServers(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "resolv.conf")
+	if err := os.WriteFile(conf, []byte("search corp.test\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		c    Client
+		want []string
+	}{
+		{Client{ResolvConf: conf}, []string{"192.0.2.53:53", "[2001:db8::53]:53"}},
+		{Client{ResolvConf: filepath.Join(dir, "missing")}, []string{"127.0.0.1:53", "[::1]:53"}},
+		{Client{Servers: []string{"192.0.2.1", "192.0.2.2:5353", "[2001:db8::1]"}}, []string{"192.0.2.1:53", "192.0.2.2:5353", "[2001:db8::1]:53"}},
+	} {
+		if got := tc.c.servers(); !slices.Equal(got, tc.want) {
+			t.Errorf("servers() = %q, want %q", got, tc.want)
+		}
+	}
+	orig := []string{"192.0.2.1"}
+	_ = (&Client{Servers: orig}).servers()
+	if orig[0] != "192.0.2.1" {
+		t.Error("servers() modified Client.Servers")
+	}
+}
+
+func TestErrorClassification(t *testing.T) {
+	for _, tc := range []struct {
+		err       error
+		notFound  bool
+		temporary bool
+	}{
+		{nil, false, false},
+		{errors.New("other"), false, false},
+		{ErrNotFound, true, false},
+		{&LookupError{Kind: KindNXDomain}, true, false},
+		{&LookupError{Kind: KindNoData}, true, false},
+		{&LookupError{Kind: KindServFail}, false, true},
+		{&LookupError{Kind: KindRefused}, false, true},
+		{&LookupError{Kind: KindTimeout}, false, true},
+		{&LookupError{Kind: KindNetwork}, false, true},
+		{&LookupError{Kind: KindCanceled}, false, true},
+		{&LookupError{Kind: KindMalformed}, false, false},
+		{&LookupError{Kind: KindRcode}, false, false},
+		{fmt.Errorf("wrapped: %w", &LookupError{Kind: KindServFail}), false, true},
+		{&net.DNSError{Err: "no such host", IsNotFound: true}, true, false},
+		{&net.DNSError{Err: "i/o timeout", IsTimeout: true}, false, true},
+		{&net.DNSError{Err: "server misbehaving", IsTemporary: true}, false, true},
+		{&net.DNSError{Err: "server misbehaving"}, false, true},
+		{&net.DNSError{Err: "cannot unmarshal DNS message"}, false, false},
+		{&DisagreementError{}, false, false},
+		{context.DeadlineExceeded, false, true},
+	} {
+		if got := IsNotFound(tc.err); got != tc.notFound {
+			t.Errorf("IsNotFound(%#v) = %v", tc.err, got)
+		}
+		if got := IsTemporary(tc.err); got != tc.temporary {
+			t.Errorf("IsTemporary(%#v) = %v", tc.err, got)
+		}
+	}
+	if !errors.Is(&DisagreementError{}, ErrDisagreement) {
+		t.Error("DisagreementError is not ErrDisagreement")
+	}
+	inner := errors.New("inner")
+	if le := (&LookupError{Kind: KindNetwork, Err: inner}); !errors.Is(le, inner) || errors.Is(le, ErrTimeout) {
+		t.Error("LookupError Unwrap/Is")
+	}
+}

@@ -1,0 +1,193 @@
+package dnsverify
+
+import "strings"
+
+// Key is the attribute name of the record, compared case-insensitively.
+const Key = "cerner-client-id"
+
+// Limits of the parser. Input beyond them is ignored, never an error.
+const (
+	// MaxRecordBytes is how much of one TXT record's joined text ClientIDs
+	// examines; the rest is ignored.
+	MaxRecordBytes = 64 << 10
+	// MaxIDs is the most client ids ClientIDs returns for one record, and
+	// Match reports for one name.
+	MaxIDs = 64
+)
+
+// ClientIDs returns the client ids in ONE TXT record, given its
+// character-strings, in order of appearance, deduplicated. It returns nil
+// when the record carries none.
+//
+// The character-strings are concatenated (RFC 7208 §3.3), so an id split
+// across strings is rejoined. In the joined text, a pair is the key
+// cerner-client-id (any case), optional spaces or tabs, '=', optional spaces
+// or tabs, and the id. An id ends at whitespace (newlines included), ',' or
+// ';', at a byte that is not printable ASCII, or where the key begins again:
+// the key starts a new pair wherever it appears, so
+//
+//	["cerner-client-id=a", "cerner-client-id=b"]
+//
+// joined as "cerner-client-id=acerner-client-id=b" yields a and b. Ids are
+// opaque: kept exactly, except that a pair of matching surrounding quotes
+// (" or ') is removed. Empty ids are skipped.
+//
+// At most the first MaxRecordBytes of the joined text are examined and at
+// most MaxIDs ids returned. Every id returned is a substring of the joined
+// text.
+func ClientIDs(txt []string) []string {
+	return appendClientIDs(nil, join(txt), MaxIDs)
+}
+
+// join concatenates the strings, up to MaxRecordBytes, allocating only
+// when there is more than one.
+func join(txt []string) string {
+	switch len(txt) {
+	case 0:
+		return ""
+	case 1:
+		s := txt[0]
+		if len(s) > MaxRecordBytes {
+			s = s[:MaxRecordBytes]
+		}
+		return s
+	}
+	n := 0
+	for _, s := range txt {
+		n += len(s)
+		if n >= MaxRecordBytes {
+			n = MaxRecordBytes
+			break
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range txt {
+		if r := n - b.Len(); len(s) > r {
+			b.WriteString(s[:r])
+			break
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// appendClientIDs appends to ids the ids found in s not already in ids,
+// until ids holds max.
+func appendClientIDs(ids []string, s string, max int) []string {
+	i := 0
+	for len(ids) < max {
+		k := indexKey(s, i)
+		if k < 0 {
+			break
+		}
+		start, _ := afterEquals(s, k+len(Key)) // indexKey saw the '='
+		end := start
+		for end < len(s) && idByte(s[end]) && !keyAt(s, end) {
+			end++
+		}
+		i = end
+		id := unquote(s[start:end])
+		if id == "" || contains(ids, id) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// indexKey returns the index of the first key followed by '=' at or after i,
+// or -1.
+func indexKey(s string, i int) int {
+	for ; i+len(Key) < len(s); i++ {
+		if s[i]|0x20 == 'c' && keyAt(s, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// keyAt reports whether s holds the key, then optional blanks and '=', at i.
+func keyAt(s string, i int) bool {
+	if len(s)-i <= len(Key) || s[i]|0x20 != 'c' || !strings.EqualFold(s[i:i+len(Key)], Key) {
+		return false
+	}
+	_, ok := afterEquals(s, i+len(Key))
+	return ok
+}
+
+// afterEquals skips blanks, '=' and blanks from i and returns the index after
+// them; ok is false when there is no '='.
+func afterEquals(s string, i int) (int, bool) {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i >= len(s) || s[i] != '=' {
+		return i, false
+	}
+	i++
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i, true
+}
+
+// idByte reports whether b may be part of an id: printable ASCII other than
+// space and the pair separators ',' and ';'.
+func idByte(b byte) bool {
+	return b > ' ' && b <= '~' && b != ',' && b != ';'
+}
+
+func unquote(id string) string {
+	if len(id) >= 2 && (id[0] == '"' || id[0] == '\'') && id[len(id)-1] == id[0] {
+		return id[1 : len(id)-1]
+	}
+	return id
+}
+
+func contains(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Match decides whether the TXT records found at a name carry the client id
+// want, each record given as its character-strings. It returns
+//   - StatusVerified when a record carries want (compared exactly, after
+//     trimming surrounding white space from want);
+//   - StatusMismatch when records carry client ids, none of them want;
+//   - StatusNotFound when no record carries a client id (an empty want is
+//     never found).
+//
+// found lists every client id in the records, in order, deduplicated, at most
+// MaxIDs (want is always included when verified); it is never nil.
+func Match(records [][]string, want string) (status Status, found []string) {
+	want = strings.TrimSpace(want)
+	found = []string{}
+	verified := false
+	for _, r := range records {
+		ids := ClientIDs(r)
+		for _, id := range ids {
+			if id == want {
+				verified = true
+			}
+			if len(found) < MaxIDs && !contains(found, id) {
+				found = append(found, id)
+			}
+		}
+	}
+	switch {
+	case verified && want != "":
+		if !contains(found, want) {
+			found[len(found)-1] = want
+		}
+		return StatusVerified, found
+	case len(found) > 0:
+		return StatusMismatch, found
+	default:
+		return StatusNotFound, found
+	}
+}
