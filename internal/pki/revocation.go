@@ -345,8 +345,9 @@ func (s *RevocationServer) SetFault(ca *CA, f Fault) {
 	s.entry(ca).fault = f
 }
 
-// SetURLFault sets the fault for one URL returned by OCSPURL or CRLURL
-// (FaultNone to clear). It returns an error if the URL is not this server's.
+// SetURLFault sets the fault for one URL returned by OCSPURL, CRLURL or
+// CRLURLs (FaultNone to clear); an OCSPURL fault covers GET requests below
+// it too. It returns an error if the URL is not this server's.
 func (s *RevocationServer) SetURLFault(rawURL string, f Fault) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
