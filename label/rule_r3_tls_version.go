@@ -3,6 +3,8 @@ package label
 import (
 	"crypto/tls"
 	"strconv"
+
+	"github.com/consenttrust/appverify/tlsinspect"
 )
 
 // tlsVersionRule checks R3: TLS 1.2 or higher. It also reports a missing or
@@ -33,7 +35,7 @@ func (tlsVersionRule) Check(ev Evidence) []Finding {
 		name = "version 0x" + strconv.FormatUint(uint64(v), 16)
 	}
 	return []Finding{{
-		Code:        "tls.version_legacy",
+		Code:        tlsinspect.CodeVersionLegacy,
 		Severity:    Should,
 		Message:     "enable TLS 1.2 and 1.3 on " + quoteHost(ev) + " and prefer them (it negotiated " + bound(name, 40) + "; RFC 8996 retires TLS 1.0 and 1.1)",
 		Requirement: "R3",
@@ -68,7 +70,7 @@ func tlsAssessed(ev Evidence, req string) ([]Finding, bool) {
 			msg += ": " + bound(ev.TLSErr.Error(), 300)
 		}
 		return []Finding{{
-			Code:        "tls.handshake_failed",
+			Code:        tlsinspect.CodeHandshakeFailed,
 			Severity:    sev,
 			Message:     msg + "; make the host serve https with TLS 1.2 or 1.3",
 			Requirement: req,

@@ -29,12 +29,12 @@ func (certificateRule) Check(ev Evidence) []Finding {
 	}
 	r := ev.TLS
 	if r.Leaf == nil && len(r.Chain) == 0 {
-		return []Finding{should("cert.none", "R4", true,
+		return []Finding{should(tlsinspect.CodeNoCertificate, "R4", true,
 			"serve a certificate on "+quoteHost(ev)+" (none was presented)")}
 	}
 	var fs []Finding
 	if r.SelfSigned {
-		fs = append(fs, should("cert.self_signed", "R4", true,
+		fs = append(fs, should(tlsinspect.CodeSelfSigned, "R4", true,
 			"replace the self-signed certificate on "+quoteHost(ev)+" with one from a publicly trusted CA"))
 	}
 	if !r.Trusted {
@@ -42,18 +42,18 @@ func (certificateRule) Check(ev Evidence) []Finding {
 		if r.TrustError != "" {
 			msg += ": " + bound(r.TrustError, 300)
 		}
-		fs = append(fs, should("cert.untrusted", "R4", true, msg))
+		fs = append(fs, should(tlsinspect.CodeUntrusted, "R4", true, msg))
 	}
 	if !r.HostnameMatch {
-		fs = append(fs, should("cert.hostname_mismatch", "R4", true,
+		fs = append(fs, should(tlsinspect.CodeHostnameMismatch, "R4", true,
 			"serve a certificate valid for "+quoteHost(ev)+" (the one presented does not cover it in its subject alternative names)"))
 	}
 	if r.Expired {
-		fs = append(fs, should("cert.expired", "R4", true,
+		fs = append(fs, should(tlsinspect.CodeExpired, "R4", true,
 			"renew the certificate: it expired"+dateSuffix(r.NotAfter)))
 	}
 	if r.NotYetValid {
-		fs = append(fs, should("cert.not_yet_valid", "R4", true,
+		fs = append(fs, should(tlsinspect.CodeNotYetValid, "R4", true,
 			"serve a certificate that is valid now: this one is not valid before"+dateSuffix(r.NotBefore)+" (check the server's clock and the certificate's dates)"))
 	}
 	switch r.Revocation {
@@ -63,14 +63,14 @@ func (certificateRule) Check(ev Evidence) []Finding {
 		if r.RevocationReason != "" {
 			msg += " (" + bound(r.RevocationReason, 200) + ")"
 		}
-		fs = append(fs, should("cert.revoked", "R4", true, msg))
+		fs = append(fs, should(tlsinspect.CodeRevoked, "R4", true, msg))
 	default:
 		msg := "the certificate's revocation status is unknown"
 		if r.RevocationReason != "" {
 			msg += " (" + bound(r.RevocationReason, 200) + ")"
 		}
 		msg += "; allowed, but staple an OCSP response or make sure the CA's CRL is reachable"
-		fs = append(fs, Finding{Code: "cert.revocation_unknown", Severity: Info, Message: msg, Requirement: "R4"})
+		fs = append(fs, Finding{Code: tlsinspect.CodeRevocationUnknown, Severity: Info, Message: msg, Requirement: "R4"})
 	}
 	return fs
 }

@@ -26,7 +26,7 @@ func (ovEVRule) Check(ev Evidence) []Finding {
 	switch r.Type {
 	case tlsinspect.OV, tlsinspect.EV:
 		if Sanitize(r.Organization) == "" {
-			fs = append(fs, should("cert.ov_missing_org", "R5", true,
+			fs = append(fs, should(tlsinspect.CodeOVMissingOrg, "R5", true,
 				"get an "+r.Type.String()+" certificate whose subject names the organization (O) and its country (C): this one has no usable organization"))
 		}
 	case tlsinspect.DV:
@@ -43,7 +43,7 @@ func (ovEVRule) Check(ev Evidence) []Finding {
 			msg += " (" + bound(r.CDNReason, 200) + ")"
 		}
 		msg += ", and its organization must not be shown as the app's"
-		fs = append(fs, should("cert.cdn", "R5", true, msg))
+		fs = append(fs, should(tlsinspect.CodeCDN, "R5", true, msg))
 	}
 	return fs
 }

@@ -1,5 +1,7 @@
 package label
 
+import "github.com/consenttrust/appverify/tlsinspect"
+
 // tlsReportRule carries over the TLS report's own findings that no earlier
 // rule reported (Decide merges findings by code, the first one winning):
 // weak keys and ciphers, SHA-1 signatures, overlong validity, missing
@@ -24,24 +26,24 @@ var tlsCodes = map[string]struct {
 	sev Severity
 	req string
 }{
-	"tls.handshake_failed":       {Should, "R3"},
-	"tls.version_legacy":         {Should, "R3"},
-	"tls.legacy_only":            {Should, "R3"},
-	"tls.cipher_weak":            {Should, "R3"},
-	"cert.untrusted":             {Should, "R4"},
-	"cert.hostname_mismatch":     {Should, "R4"},
-	"cert.self_signed":           {Should, "R4"},
-	"cert.expired":               {Should, "R4"},
-	"cert.not_yet_valid":         {Should, "R4"},
-	"cert.key_weak":              {Should, "R4"},
-	"cert.sha1_signature":        {Should, "R4"},
-	"cert.validity_too_long":     {Info, "R4"},
-	"cert.no_revocation_pointer": {Info, "R4"},
-	"cert.revoked":               {Should, "R4"},
-	"cert.revocation_unknown":    {Info, "R4"},
-	"cert.ov_missing_org":        {Should, "R5"},
-	"cert.cdn":                   {Should, "R5"},
-	"cert.none":                  {Should, "R4"},
+	tlsinspect.CodeHandshakeFailed:     {Should, "R3"},
+	tlsinspect.CodeVersionLegacy:       {Should, "R3"},
+	tlsinspect.CodeLegacyOnly:          {Should, "R3"},
+	tlsinspect.CodeCipherWeak:          {Should, "R3"},
+	tlsinspect.CodeUntrusted:           {Should, "R4"},
+	tlsinspect.CodeHostnameMismatch:    {Should, "R4"},
+	tlsinspect.CodeSelfSigned:          {Should, "R4"},
+	tlsinspect.CodeExpired:             {Should, "R4"},
+	tlsinspect.CodeNotYetValid:         {Should, "R4"},
+	tlsinspect.CodeKeyWeak:             {Should, "R4"},
+	tlsinspect.CodeSHA1Signature:       {Should, "R4"},
+	tlsinspect.CodeValidityTooLong:     {Info, "R4"},
+	tlsinspect.CodeNoRevocationPointer: {Info, "R4"},
+	tlsinspect.CodeRevoked:             {Should, "R4"},
+	tlsinspect.CodeRevocationUnknown:   {Info, "R4"},
+	tlsinspect.CodeOVMissingOrg:        {Should, "R5"},
+	tlsinspect.CodeCDN:                 {Should, "R5"},
+	tlsinspect.CodeNoCertificate:       {Should, "R4"},
 }
 
 func (tlsReportRule) Check(ev Evidence) []Finding {
