@@ -364,10 +364,12 @@ func TestPanickingRule(t *testing.T) {
 		rule Rule
 	}{
 		{"panic in Check", NewRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })},
-		{"nil map write", NewRule(Meta{Name: "nilmap"}, func(Evidence) []Finding {
-			var m map[string]int
-			m["x"] = 1
-			return nil
+		{"index out of range", NewRule(Meta{Name: "index"}, func(ev Evidence) []Finding {
+			return []Finding{{Code: ev.DNS.Found[len(ev.DNS.Found)]}}
+		})},
+		{"nil pointer", NewRule(Meta{Name: "nilptr"}, func(ev Evidence) []Finding {
+			ev.TLS = nil
+			return []Finding{{Code: ev.TLS.Host}}
 		})},
 		{"nil rule", nil},
 		{"nil func", NewRule(Meta{}, nil)},
