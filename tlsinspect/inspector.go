@@ -1,28 +1,473 @@
 package tlsinspect
 
 import (
+	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 )
 
-// Inspector connects to TLS endpoints and judges their certificates.
-// (Skeleton: to be completed.)
+// Inspector connects to TLS endpoints and judges their certificates. Its
+// zero value is ready to use; every field has a documented default. An
+// Inspector holds no state of its own (CRLs are cached in CRLCache) and is
+// safe for concurrent use; do not change its fields while it is in use.
 type Inspector struct {
-	// Dialer makes every connection. If nil, a *net.Dialer.
+	// Dialer makes every connection to inspected hosts. If nil, a
+	// *net.Dialer. Put an egress guard here.
 	Dialer Dialer
 	// FetchDialer makes OCSP and CRL fetches. If nil, Dialer is used.
 	FetchDialer Dialer
-	// Roots are the trusted roots. If nil, the system pool, else Mozilla's bundle.
+	// Roots are the trusted roots. If nil, the system pool; where the system
+	// has none, Mozilla's bundle (see MozillaRoots).
 	Roots *x509.CertPool
+	// Intermediates are extra intermediate certificates for chain building,
+	// beside those the server presents. If nil, only the presented ones.
+	Intermediates *x509.CertPool
 	// Now returns the current time. If nil, time.Now.
 	Now func() time.Time
-	// Timeout bounds the handshake. If zero, 10 seconds.
+	// Timeout bounds the connection and handshake. If zero, 10 seconds.
 	Timeout time.Duration
+
+	// FetchTimeout bounds each OCSP or CRL fetch (connection, request and
+	// body). If zero, 5 seconds. At most two CRL and two OCSP URLs of a
+	// certificate are tried.
+	FetchTimeout time.Duration
+	// MaxFetchBytes caps the body of each OCSP response or CRL; a larger
+	// body is rejected. If zero, 10 MiB.
+	MaxFetchBytes int64
+	// MaxHandshakeBytes caps the bytes read from the server during the
+	// handshake; past it the handshake fails with ErrTooLarge. If zero,
+	// 256 KiB.
+	MaxHandshakeBytes int64
+	// HardFail makes an unknown revocation status deny trust: the Report is
+	// then not Trusted, with TrustError "revocation unknown (hard-fail)". If
+	// false (the default), unknown is a soft failure, as in browsers, and
+	// only a cert.revocation_unknown finding says so.
+	HardFail bool
+	// NoRevocation skips every revocation check, stapled or fetched; the
+	// status is then unknown with reason "not checked". If false (the
+	// default), revocation is checked.
+	NoRevocation bool
+	// CRLCache keeps fetched CRLs. If nil, a cache shared by every
+	// Inspector of the process (64 CRLs, 64 MiB, 12 hours at most).
+	CRLCache *CRLCache
 }
 
-// Inspect connects to host:port and reports on its certificate. (Skeleton.)
+// Defaults of the Inspector fields.
+const (
+	DefaultTimeout           = 10 * time.Second
+	DefaultFetchTimeout      = 5 * time.Second
+	DefaultMaxFetchBytes     = 10 << 20
+	DefaultMaxHandshakeBytes = 256 << 10
+)
+
+// maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.
+const maxFetchesPerKind = 2
+
+func (in *Inspector) dialer() Dialer {
+	if in.Dialer != nil {
+		return in.Dialer
+	}
+	return &net.Dialer{}
+}
+
+func (in *Inspector) fetchDialer() Dialer {
+	if in.FetchDialer != nil {
+		return in.FetchDialer
+	}
+	return in.dialer()
+}
+
+func (in *Inspector) now() time.Time {
+	if in.Now != nil {
+		return in.Now()
+	}
+	return time.Now()
+}
+
+func (in *Inspector) roots() *x509.CertPool {
+	if in.Roots != nil {
+		return in.Roots
+	}
+	return defaultRoots()
+}
+
+func orDefault[T int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// handshakeSuites are the TLS 1.0–1.2 suites offered: all that crypto/tls
+// implements, secure and insecure, so that a server offering only weak suites
+// still yields a report (with a tls.cipher_weak finding). crypto/tls orders
+// them itself, secure first. The connection carries no application data.
+var handshakeSuites = func() []uint16 {
+	var ids []uint16
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		for _, v := range s.SupportedVersions {
+			if v <= tls.VersionTLS12 {
+				ids = append(ids, s.ID)
+				break
+			}
+		}
+	}
+	return ids
+}()
+
+// Inspect connects to host:port through Dialer, performs a TLS handshake
+// with SNI host offering TLS 1.0 to 1.3, and reports on the endpoint and its
+// certificate: the negotiated version and suite, the chain, its type,
+// organization and location, whether it verifies to Roots at Now (without
+// the hostname), whether it matches host, its validity, revocation status,
+// whether it looks like a CDN's, and findings.
+//
+// Verification is done after the handshake, not by crypto/tls, so that a
+// report exists for a bad certificate too: whenever a handshake completed,
+// Inspect returns the report and a nil error, however bad the certificate.
+// A server that speaks only TLS 1.0 or 1.1 completes a handshake (its report
+// has the tls.legacy_only finding).
+//
+// When no handshake completed, Inspect returns a partial report (Host,
+// Port, Address if a connection was made, and a finding) and a
+// *HandshakeError, which matches ErrTimeout, ErrRefused, ErrClosed,
+// ErrNotTLS, ErrLegacyTLSOnly, ErrTooLarge or ErrNoCertificate under
+// errors.Is according to its Reason. An empty host or a port outside 1–65535
+// returns a nil report and an error wrapping ErrInvalidTarget.
+//
+// Revocation is checked only for a chain that verified: the stapled OCSP
+// response first, then the leaf's CRL distribution points, then its OCSP
+// responders (see Report.Revocation). URLs in an unverified certificate are
+// never fetched.
 func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Report, error) {
-	return nil, errors.New("tlsinspect: not implemented")
+	host = strings.TrimSuffix(host, ".")
+	if host == "" || port < 1 || port > 65535 || strings.ContainsAny(host, "/ \t\r\n") {
+		return nil, fmt.Errorf("%w: %q port %d", ErrInvalidTarget, host, port)
+	}
+	now := in.now()
+	rep := &Report{Host: host, Port: port, Findings: []Finding{}}
+
+	state, err := in.handshake(ctx, rep)
+	if err != nil {
+		var he *HandshakeError
+		if errors.As(err, &he) && he.Reason == ReasonLegacyOnly {
+			rep.add(CodeLegacyOnly, "the server speaks only protocol versions below TLS 1.2 that cannot be negotiated: %v", he.Err)
+		} else {
+			rep.add(CodeHandshakeFailed, "%v", err)
+		}
+		return rep, err
+	}
+
+	rep.Version = state.Version
+	rep.VersionName = VersionName(state.Version)
+	rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
+	if state.Version < tls.VersionTLS12 {
+		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", rep.VersionName)
+		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", rep.VersionName)
+	}
+	if weakSuite(state.Version, state.CipherSuite) {
+		rep.add(CodeCipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
+	}
+
+	certs := state.PeerCertificates
+	leaf := certs[0]
+	rep.Leaf = leaf
+	rep.Chain = make([]CertInfo, len(certs))
+	for i, c := range certs {
+		rep.Chain[i] = certInfo(c)
+	}
+	rep.Type = Classify(leaf)
+	rep.NotBefore, rep.NotAfter = leaf.NotBefore, leaf.NotAfter
+
+	chains := in.verify(rep, certs, now)
+	in.judgeCertificate(rep, leaf, certs, now)
+
+	subject := ParseSubject(leaf.Subject)
+	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
+		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
+	}
+	if cdn, why := DetectCDN(leaf); cdn {
+		rep.CDN, rep.CDNReason = true, why
+		rep.add(CodeCDN, "%s; its organization is not the app's", why)
+	} else {
+		rep.Organization, rep.Location = subject.Organization, subject.Location
+	}
+
+	hasPointer := len(leaf.CRLDistributionPoints) > 0 || len(leaf.OCSPServer) > 0
+	if !hasPointer && len(state.OCSPResponse) == 0 {
+		rep.add(CodeNoRevocationPointer, "the certificate has neither a CRL distribution point nor an OCSP responder")
+	}
+	switch {
+	case in.NoRevocation:
+		rep.RevocationReason = "not checked"
+	case chains == nil:
+		rep.RevocationReason = "not checked: the chain is not trusted"
+	default:
+		in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
+		switch rep.Revocation {
+		case RevocationRevoked:
+			rep.add(CodeRevoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
+		case RevocationUnknown:
+			rep.add(CodeRevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
+			if in.HardFail {
+				rep.Trusted = false
+				rep.TrustError = "revocation unknown (hard-fail)"
+				rep.add(CodeUntrusted, "not trusted: revocation unknown (hard-fail)")
+			}
+		}
+	}
+	return rep, nil
+}
+
+// handshake dials and completes a TLS handshake, setting rep.Address.
+func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.ConnectionState, error) {
+	ctx, cancel := context.WithTimeout(ctx, orDefault(in.Timeout, DefaultTimeout))
+	defer cancel()
+	fail := func(r Reason, err error) (tls.ConnectionState, error) {
+		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err}
+	}
+	raw, err := in.dialer().DialContext(ctx, "tcp", net.JoinHostPort(rep.Host, strconv.Itoa(rep.Port)))
+	if err != nil {
+		switch {
+		case isTimeout(ctx, err):
+			return fail(ReasonTimeout, err)
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return fail(ReasonRefused, err)
+		}
+		return fail(ReasonDial, err)
+	}
+	defer raw.Close()
+	if a := raw.RemoteAddr(); a != nil {
+		rep.Address = a.String()
+	}
+	if d, ok := ctx.Deadline(); ok {
+		_ = raw.SetDeadline(d)
+	}
+	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, DefaultMaxHandshakeBytes)}
+	sni := rep.Host
+	if net.ParseIP(strings.Trim(sni, "[]")) != nil {
+		sni = "" // SNI carries host names only (RFC 6066 §3)
+	}
+	conn := tls.Client(lc, &tls.Config{
+		ServerName:         sni,
+		InsecureSkipVerify: true, // verified after the handshake, so that bad certificates are reported
+		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         tls.VersionTLS13,
+		CipherSuites:       handshakeSuites,
+	})
+	if err := conn.HandshakeContext(ctx); err != nil {
+		return fail(handshakeReason(ctx, lc, err), err)
+	}
+	state := conn.ConnectionState()
+	if len(state.PeerCertificates) == 0 {
+		return fail(ReasonNoCertificate, nil)
+	}
+	return state, nil
+}
+
+func handshakeReason(ctx context.Context, lc *limitConn, err error) Reason {
+	msg := err.Error()
+	switch {
+	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(msg, "exceeds maximum"):
+		return ReasonTooLarge
+	case isTimeout(ctx, err):
+		return ReasonTimeout
+	case strings.Contains(msg, "protocol version not supported") || strings.Contains(msg, "unsupported protocol version"):
+		return ReasonLegacyOnly
+	}
+	var rh tls.RecordHeaderError
+	if errors.As(err, &rh) {
+		return ReasonNotTLS
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
+		return ReasonClosed
+	}
+	return ReasonOther
+}
+
+func isTimeout(ctx context.Context, err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+var errHandshakeLimit = errors.New("tlsinspect: handshake byte limit reached")
+
+// limitConn fails reads once max bytes have been read.
+type limitConn struct {
+	net.Conn
+	remaining int64
+	exceeded  bool
+}
+
+func (c *limitConn) Read(p []byte) (int, error) {
+	if c.remaining <= 0 {
+		c.exceeded = true
+		return 0, errHandshakeLimit
+	}
+	if int64(len(p)) > c.remaining {
+		p = p[:c.remaining]
+	}
+	n, err := c.Conn.Read(p)
+	c.remaining -= int64(n)
+	return n, err
+}
+
+// verify sets Trusted and TrustError and returns the verified chains.
+func (in *Inspector) verify(rep *Report, certs []*x509.Certificate, now time.Time) [][]*x509.Certificate {
+	inter := in.Intermediates
+	if len(certs) > 1 {
+		if inter != nil {
+			inter = inter.Clone()
+		} else {
+			inter = x509.NewCertPool()
+		}
+		for _, c := range certs[1:] {
+			inter.AddCert(c)
+		}
+	}
+	chains, err := certs[0].Verify(x509.VerifyOptions{
+		Roots:         in.roots(),
+		Intermediates: inter,
+		CurrentTime:   now,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	if err != nil {
+		rep.TrustError = strings.TrimPrefix(err.Error(), "x509: ")
+		rep.add(CodeUntrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
+		return nil
+	}
+	rep.Trusted = true
+	return chains
+}
+
+// judgeCertificate adds the hostname, self-signed, validity, key and
+// signature findings.
+func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs []*x509.Certificate, now time.Time) {
+	if err := leaf.VerifyHostname(rep.Host); err == nil {
+		rep.HostnameMatch = true
+	} else {
+		rep.add(CodeHostnameMismatch, "the certificate is not valid for %q", rep.Host)
+	}
+	rep.SelfSigned = isSelfSigned(leaf)
+	if rep.SelfSigned {
+		rep.add(CodeSelfSigned, "the certificate is self-signed")
+	}
+	if now.After(leaf.NotAfter) {
+		rep.Expired = true
+		rep.add(CodeExpired, "the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
+	}
+	if now.Before(leaf.NotBefore) {
+		rep.NotYetValid = true
+		rep.add(CodeNotYetValid, "the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
+	}
+	for i, c := range certs {
+		if kind, bits, weak := keyStrength(c); weak {
+			rep.add(CodeKeyWeak, "certificate %d of the chain has a %d-bit %s key", i, bits, kind)
+			break
+		}
+	}
+	for i, c := range certs {
+		if i > 0 && isSelfSigned(c) {
+			continue // a root's own signature does not matter
+		}
+		switch c.SignatureAlgorithm {
+		case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1, x509.MD5WithRSA, x509.MD2WithRSA:
+			rep.add(CodeSHA1Signature, "certificate %d of the chain is signed with %s", i, c.SignatureAlgorithm)
+		}
+		if rep.has(CodeSHA1Signature) {
+			break
+		}
+	}
+	if maxDays, ok := MaxValidity(leaf.NotBefore); ok {
+		if days := ValidityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
+			rep.add(CodeValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
+				days, maxDays, leaf.NotBefore.UTC().Format("2006-01-02"))
+		}
+	}
+}
+
+func isSelfSigned(c *x509.Certificate) bool {
+	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
+		return false
+	}
+	err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature)
+	var insecure x509.InsecureAlgorithmError
+	return err == nil || errors.As(err, &insecure)
+}
+
+func keyStrength(c *x509.Certificate) (kind string, bits int, weak bool) {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return "RSA", k.N.BitLen(), k.N.BitLen() < 2048
+	case *ecdsa.PublicKey:
+		return "ECDSA", k.Curve.Params().BitSize, k.Curve.Params().BitSize < 256
+	case ed25519.PublicKey:
+		return "Ed25519", 256, false
+	}
+	return "unknown", 0, false
+}
+
+// strongSuites are the TLS 1.2 suites with forward secrecy and AEAD that
+// RFC 9325 §4.2 recommends; every other TLS 1.0–1.2 suite is weak.
+var strongSuites = map[uint16]bool{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:       true,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:       true,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:         true,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:         true,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: true,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:   true,
+}
+
+func weakSuite(version, suite uint16) bool {
+	return version < tls.VersionTLS13 && !strongSuites[suite]
+}
+
+// VersionName returns "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", or "SSL3.0"
+// and a hexadecimal form for others.
+func VersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS1.0"
+	case tls.VersionTLS11:
+		return "TLS1.1"
+	case tls.VersionTLS12:
+		return "TLS1.2"
+	case tls.VersionTLS13:
+		return "TLS1.3"
+	case 0x0300:
+		return "SSL3.0"
+	}
+	return fmt.Sprintf("0x%04X", v)
+}
+
+func certInfo(c *x509.Certificate) CertInfo {
+	kind, bits, _ := keyStrength(c)
+	return CertInfo{
+		Subject:            Sanitize(c.Subject.String()),
+		Issuer:             Sanitize(c.Issuer.String()),
+		Serial:             c.SerialNumber.Text(16),
+		DNSNames:           c.DNSNames,
+		NotBefore:          c.NotBefore,
+		NotAfter:           c.NotAfter,
+		KeyType:            kind,
+		KeyBits:            bits,
+		SignatureAlgorithm: c.SignatureAlgorithm.String(),
+	}
 }

@@ -2,6 +2,7 @@ package tlsinspect
 
 import (
 	"crypto/x509"
+	"fmt"
 	"time"
 )
 
@@ -47,6 +48,9 @@ type Report struct {
 	// revoked status.
 	RevocationSource string
 	RevocationReason string
+	// RevocationURL is the CRL or OCSP URL that gave the status ("" for a
+	// stapled response or an unknown status).
+	RevocationURL string
 
 	// CDN reports that the certificate looks like a CDN's rather than the
 	// app's; its organization must not be shown as the app's.
@@ -67,4 +71,38 @@ type CertInfo struct {
 	KeyType            string // "RSA", "ECDSA", "Ed25519"
 	KeyBits            int
 	SignatureAlgorithm string
+}
+
+// add appends a finding, once per code.
+func (r *Report) add(code, format string, args ...any) {
+	if r.has(code) {
+		return
+	}
+	r.Findings = append(r.Findings, Finding{Code: code, Message: "tlsinspect: " + fmt.Sprintf(format, args...)})
+}
+
+// has reports whether r has a finding with this code.
+func (r *Report) has(code string) bool {
+	for _, f := range r.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFinding reports whether r has a finding with this code.
+func (r *Report) HasFinding(code string) bool { return r != nil && r.has(code) }
+
+// LegalEntity returns the organization and location the certificate
+// associates with the site, and true, only when they may be shown as the
+// app's: the certificate is OV or EV, trusted, valid for the host, within its
+// validity period, not revoked, not a CDN's, and its subject carries O and C.
+// Otherwise it returns "", a zero Location and false.
+func (r *Report) LegalEntity() (string, Location, bool) {
+	if r == nil || (r.Type != OV && r.Type != EV) || !r.Trusted || !r.HostnameMatch || r.Expired ||
+		r.NotYetValid || r.Revocation == RevocationRevoked || r.CDN || r.Organization == "" || r.Location.Country == "" {
+		return "", Location{}, false
+	}
+	return r.Organization, r.Location, true
 }

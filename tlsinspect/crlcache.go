@@ -1,0 +1,123 @@
+package tlsinspect
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"sync"
+	"time"
+)
+
+// CRLCache keeps fetched CRLs, parsed, per URL until their nextUpdate (or
+// MaxAge, whichever is sooner), so that inspecting many hosts whose
+// certificates share a CA fetches its CRL once. It is bounded in entries and
+// bytes, evicting the least recently used CRL. The zero value is ready to
+// use; it is safe for concurrent use. A cached CRL is still checked against
+// each certificate's issuer and the time of each use.
+type CRLCache struct {
+	// MaxEntries bounds the number of CRLs kept. If zero, 64.
+	MaxEntries int
+	// MaxBytes bounds the total DER size of the CRLs kept. If zero, 64 MiB.
+	// A CRL larger than MaxBytes is not cached.
+	MaxBytes int64
+	// MaxAge bounds how long a CRL is kept, whatever its nextUpdate. If
+	// zero, 12 hours: a revocation is then seen within 12 hours even when a
+	// CA publishes CRLs valid for a week.
+	MaxAge time.Duration
+
+	mu      sync.Mutex
+	entries map[string]*crlEntry
+	bytes   int64
+	tick    uint64
+}
+
+type crlEntry struct {
+	crl      *x509.RevocationList
+	size     int64
+	expires  time.Time
+	used     uint64
+	verified [sha256.Size]byte // hash of the issuer certificate whose key verified crl
+}
+
+// defaultCRLCache is used by Inspectors whose CRLCache is nil.
+var defaultCRLCache = &CRLCache{}
+
+func (c *CRLCache) limits() (int, int64, time.Duration) {
+	n, b, age := c.MaxEntries, c.MaxBytes, c.MaxAge
+	if n <= 0 {
+		n = 64
+	}
+	if b <= 0 {
+		b = 64 << 20
+	}
+	if age <= 0 {
+		age = 12 * time.Hour
+	}
+	return n, b, age
+}
+
+// get returns the CRL cached for url if it is still fresh at now, and
+// whether its signature was verified with issuer.
+func (c *CRLCache) get(url string, issuer *x509.Certificate, now time.Time) (*x509.RevocationList, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[url]
+	if !ok {
+		return nil, false
+	}
+	if !now.Before(e.expires) {
+		c.removeLocked(url, e)
+		return nil, false
+	}
+	c.tick++
+	e.used = c.tick
+	return e.crl, e.verified == sha256.Sum256(issuer.Raw)
+}
+
+// put caches crl, whose signature issuer verified, fetched from url at now.
+func (c *CRLCache) put(url string, crl *x509.RevocationList, issuer *x509.Certificate, now time.Time) {
+	maxEntries, maxBytes, maxAge := c.limits()
+	size := int64(len(crl.Raw))
+	expires := crl.NextUpdate
+	if limit := now.Add(maxAge); expires.IsZero() || expires.After(limit) {
+		expires = limit
+	}
+	if size > maxBytes || !now.Before(expires) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = make(map[string]*crlEntry)
+	}
+	if old, ok := c.entries[url]; ok {
+		c.removeLocked(url, old)
+	}
+	for len(c.entries) >= maxEntries || c.bytes+size > maxBytes {
+		var lruURL string
+		var lru *crlEntry
+		for u, e := range c.entries {
+			if lru == nil || e.used < lru.used {
+				lruURL, lru = u, e
+			}
+		}
+		if lru == nil {
+			break
+		}
+		c.removeLocked(lruURL, lru)
+	}
+	c.tick++
+	c.entries[url] = &crlEntry{crl: crl, size: size, expires: expires, used: c.tick, verified: sha256.Sum256(issuer.Raw)}
+	c.bytes += size
+}
+
+func (c *CRLCache) removeLocked(url string, e *crlEntry) {
+	delete(c.entries, url)
+	c.bytes -= e.size
+}
+
+// Len returns the number of CRLs cached.
+func (c *CRLCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}

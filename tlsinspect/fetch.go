@@ -1,0 +1,222 @@
+package tlsinspect
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+// checkRevocation fills rep's revocation fields for leaf, whose verified
+// chain is chain: the stapled response, then CRLs, then OCSP responders.
+func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x509.Certificate, chain []*x509.Certificate, staple []byte, now time.Time) {
+	if len(chain) < 2 {
+		rep.RevocationReason = "the certificate is itself a trusted root"
+		return
+	}
+	issuer := chain[1]
+	var why []string
+	done := func(chk RevocationCheck) {
+		rep.Revocation = chk.Status
+		rep.RevocationSource = chk.Source
+		rep.RevocationURL = chk.URL
+		if chk.Status == RevocationRevoked {
+			rep.RevocationReason = chk.Detail
+		}
+	}
+	if len(staple) > 0 {
+		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
+		if err == nil {
+			chk.Source = SourceStapled
+			done(chk)
+			return
+		}
+		why = append(why, "stapled: "+trimErr(err))
+	}
+	f := &fetcher{in: in, roots: in.roots()}
+	defer f.close()
+	for _, u := range fetchable(leaf.CRLDistributionPoints) {
+		chk, err := f.crl(ctx, u, leaf, issuer, now)
+		if err == nil {
+			done(chk)
+			return
+		}
+		why = append(why, "CRL "+u+": "+trimErr(err))
+	}
+	for _, u := range fetchable(leaf.OCSPServer) {
+		chk, err := f.ocsp(ctx, u, leaf, issuer, now)
+		if err == nil {
+			done(chk)
+			return
+		}
+		why = append(why, "OCSP "+u+": "+trimErr(err))
+	}
+	if len(why) == 0 {
+		rep.RevocationReason = "no stapled response and no CRL or OCSP URL"
+		return
+	}
+	rep.RevocationReason = strings.Join(why, "; ")
+}
+
+func trimErr(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, ErrUnusableResponse.Error()+": ")
+	return strings.TrimPrefix(s, "tlsinspect: ")
+}
+
+// fetchable returns the first URLs with an http or https scheme.
+func fetchable(urls []string) []string {
+	var out []string
+	for _, u := range urls {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
+			continue
+		}
+		out = append(out, u)
+		if len(out) == maxFetchesPerKind {
+			break
+		}
+	}
+	return out
+}
+
+// ErrFetch is wrapped by errors of OCSP and CRL fetches.
+var ErrFetch = errors.New("tlsinspect: revocation fetch failed")
+
+// fetcher makes the OCSP and CRL requests of one inspection.
+type fetcher struct {
+	in        *Inspector
+	roots     *x509.CertPool
+	transport *http.Transport
+}
+
+func (f *fetcher) close() {
+	if f.transport != nil {
+		f.transport.CloseIdleConnections()
+	}
+}
+
+func (f *fetcher) client() *http.Client {
+	if f.transport == nil {
+		f.transport = &http.Transport{
+			Proxy:                  nil, // never a proxy from the environment
+			DialContext:            f.in.fetchDialer().DialContext,
+			TLSClientConfig:        &tls.Config{RootCAs: f.roots, MinVersion: tls.VersionTLS12},
+			DisableKeepAlives:      true,
+			DisableCompression:     true,
+			MaxResponseHeaderBytes: 16 << 10,
+			ForceAttemptHTTP2:      false,
+		}
+	}
+	return &http.Client{
+		Transport: f.transport,
+		// Redirects are not followed: a responder that redirects is unusable.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// get fetches u (POSTing body when non-nil) within FetchTimeout and
+// MaxFetchBytes.
+func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+	defer cancel()
+	method := http.MethodGet
+	var rd io.Reader
+	if body != nil {
+		method, rd = http.MethodPost, bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := f.client().Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+		}
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: HTTP status %d", ErrFetch, resp.StatusCode)
+	}
+	limit := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
+	if resp.ContentLength > limit {
+		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+		}
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, limit)
+	}
+	return data, nil
+}
+
+func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+	cache := f.in.CRLCache
+	if cache == nil {
+		cache = defaultCRLCache
+	}
+	if crl, verified := cache.get(u, issuer, now); crl != nil {
+		if chk, err := checkParsedCRL(crl, u, leaf, issuer, now, verified); err == nil {
+			return chk, nil
+		}
+		// A cached CRL that does not fit this certificate: fetch afresh.
+	}
+	raw, err := f.get(ctx, u, nil, "")
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	crl, err := x509.ParseRevocationList(raw)
+	if err != nil {
+		return RevocationCheck{}, unusable("CRL: %v", err)
+	}
+	chk, err := checkParsedCRL(crl, u, leaf, issuer, now, false)
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	cache.put(u, crl, issuer, now)
+	return chk, nil
+}
+
+func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+	req, err := ocsp.CreateRequest(leaf, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
+	if err != nil {
+		return RevocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", ErrFetch, err)
+	}
+	var raw []byte
+	// RFC 5019 §5: GET when the encoded request is short, for caching.
+	if enc := base64.StdEncoding.EncodeToString(req); len(enc) <= 255 {
+		raw, err = f.get(ctx, strings.TrimSuffix(u, "/")+"/"+url.PathEscape(enc), nil, "")
+	} else {
+		raw, err = f.get(ctx, u, req, "application/ocsp-request")
+	}
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	chk, err := CheckOCSPResponse(raw, leaf, issuer, now)
+	if err != nil {
+		return RevocationCheck{}, err
+	}
+	chk.URL = u
+	return chk, nil
+}

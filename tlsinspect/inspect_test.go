@@ -1,0 +1,420 @@
+package tlsinspect
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consenttrust/appverify/internal/pki"
+)
+
+func TestInspectTypes(t *testing.T) {
+	w := newWorld(t)
+	tests := []struct {
+		name     string
+		policies []x509.OID
+		subject  pkix.Name
+		want     CertType
+		findings []string
+	}{
+		{"ev", []x509.OID{pki.OIDEV}, pkix.Name{Organization: []string{"Example Health, Inc."}, Country: []string{"US"},
+			Province: []string{"MO"}, Locality: []string{"Kansas City"},
+			ExtraNames: []pkix.AttributeTypeAndValue{{Type: pki.OIDJurisdictionCountry, Value: "US"}}}, EV, nil},
+		{"ov", []x509.OID{pki.OIDOV}, ovSubject, OV, nil},
+		{"iv", []x509.OID{pki.OIDIV}, ovSubject, IV, nil},
+		{"dv", []x509.OID{pki.OIDDV}, pkix.Name{}, DV, nil},
+		{"none", nil, pkix.Name{}, Unknown, nil},
+		{"ov without org", []x509.OID{pki.OIDOV}, pkix.Name{Organization: []string{"-"}, Country: []string{"US"}}, OV, []string{CodeOVMissingOrg}},
+		{"ev without country", []x509.OID{pki.OIDEV}, pkix.Name{Organization: []string{"Org"}}, EV, []string{CodeOVMissingOrg}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := w.leaf(t, func(o *pki.LeafOptions) { o.Policies, o.Subject = tt.policies, tt.subject })
+			r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+			if r.Type != tt.want {
+				t.Errorf("Type = %v, want %v", r.Type, tt.want)
+			}
+			if !r.Trusted || !r.HostnameMatch || r.Expired || r.SelfSigned {
+				t.Errorf("Trusted %v (%s), HostnameMatch %v, Expired %v, SelfSigned %v", r.Trusted, r.TrustError, r.HostnameMatch, r.Expired, r.SelfSigned)
+			}
+			if r.VersionName != "TLS1.3" || r.Version != tls.VersionTLS13 || r.CipherSuite == "" {
+				t.Errorf("version %q %x, suite %q", r.VersionName, r.Version, r.CipherSuite)
+			}
+			if r.Revocation != RevocationGood || r.RevocationSource != SourceStapled {
+				t.Errorf("revocation %v from %q: %s", r.Revocation, r.RevocationSource, r.RevocationReason)
+			}
+			if len(r.Chain) != 2 || r.Leaf == nil || r.Chain[0].KeyType != "ECDSA" || r.Chain[0].KeyBits != 256 {
+				t.Errorf("chain %+v", r.Chain)
+			}
+			if !strings.HasPrefix(r.Address, "127.0.0.1:") {
+				t.Errorf("Address = %q", r.Address)
+			}
+			wantFindings(t, r, tt.findings...)
+			org, loc, ok := r.LegalEntity()
+			wantOK := (tt.want == OV || tt.want == EV) && len(tt.findings) == 0
+			if ok != wantOK || (ok && (org != "Example Health, Inc." || loc.String() != "US, MO, Kansas City")) {
+				t.Errorf("LegalEntity() = %q, %q, %v; want ok %v", org, loc, ok, wantOK)
+			}
+		})
+	}
+}
+
+func TestInspectReportJSON(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, nil)
+	r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"Type":"OV"`, `"Revocation":"good"`, `"Findings":[]`, `"country":"US"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s: %s", want, b)
+		}
+	}
+}
+
+func TestInspectCertificateProblems(t *testing.T) {
+	w := newWorld(t)
+	other, err := pki.NewRoot("Unrelated Root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("hostname mismatch", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) { o.DNSNames = []string{"other.example.org"} })
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+		if r.HostnameMatch || !r.Trusted {
+			t.Errorf("HostnameMatch %v Trusted %v", r.HostnameMatch, r.Trusted)
+		}
+		wantFindings(t, r, CodeHostnameMismatch)
+	})
+	t.Run("expired", func(t *testing.T) {
+		l := w.leaf(t, nil)
+		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, func(in *Inspector) {
+			in.Now = func() time.Time { return l.Cert.NotAfter.Add(time.Hour) }
+		})
+		if !r.Expired || r.NotYetValid || r.Trusted || !strings.Contains(r.TrustError, "expired") {
+			t.Errorf("Expired %v NotYetValid %v Trusted %v %q", r.Expired, r.NotYetValid, r.Trusted, r.TrustError)
+		}
+		wantFindings(t, r, CodeExpired, CodeUntrusted)
+	})
+	t.Run("not yet valid", func(t *testing.T) {
+		l := w.leaf(t, nil)
+		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, func(in *Inspector) {
+			in.Now = func() time.Time { return l.Cert.NotBefore.Add(-time.Hour) }
+		})
+		if r.Expired || !r.NotYetValid || r.Trusted {
+			t.Errorf("Expired %v NotYetValid %v Trusted %v", r.Expired, r.NotYetValid, r.Trusted)
+		}
+		wantFindings(t, r, CodeNotYetValid, CodeUntrusted)
+	})
+	t.Run("self-signed", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) { o.SelfSigned = true })
+		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, nil)
+		if !r.SelfSigned || r.Trusted || r.Revocation != RevocationUnknown {
+			t.Errorf("SelfSigned %v Trusted %v Revocation %v", r.SelfSigned, r.Trusted, r.Revocation)
+		}
+		wantFindings(t, r, CodeSelfSigned, CodeUntrusted)
+		if n := w.rev.OCSPRequests() + w.rev.CRLRequests(); n != 0 {
+			t.Errorf("%d revocation requests for an untrusted certificate", n)
+		}
+	})
+	t.Run("other root: URLs never fetched", func(t *testing.T) {
+		inter, err := other.NewIntermediate("Unrelated CA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := inter.Issue(pki.LeafOptions{DNSNames: []string{testHost}, Subject: ovSubject, Policies: []x509.OID{pki.OIDEV},
+			OCSPServer: []string{w.rev.OCSPURL(inter)}, CRLDistributionPoints: []string{w.rev.CRLURL(inter, 0)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+		in := w.inspector(srv.Addr())
+		r, err := in.Inspect(context.Background(), testHost, 443)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Trusted || r.TrustError == "" || r.Type != EV || r.Organization != "Example Health, Inc." {
+			t.Errorf("Trusted %v %q Type %v Org %q", r.Trusted, r.TrustError, r.Type, r.Organization)
+		}
+		if _, _, ok := r.LegalEntity(); ok {
+			t.Error("LegalEntity of an untrusted certificate")
+		}
+		wantFindings(t, r, CodeUntrusted)
+		if n := in.FetchDialer.(*countingDialer).dials.Load(); n != 0 {
+			t.Errorf("fetch dialer used %d times", n)
+		}
+		if n := w.rev.Requests(w.rev.OCSPURL(inter)) + w.rev.Requests(w.rev.CRLURL(inter, 0)); n != 0 {
+			t.Errorf("%d requests to URLs of an untrusted certificate", n)
+		}
+	})
+	t.Run("weak key", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) { o.KeyType = pki.KeyRSA1024 })
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+		wantFindings(t, r, CodeKeyWeak)
+		if r.Chain[0].KeyType != "RSA" || r.Chain[0].KeyBits != 1024 {
+			t.Errorf("chain[0] %+v", r.Chain[0])
+		}
+	})
+	t.Run("weak curve in chain", func(t *testing.T) {
+		inter, err := w.root.NewIntermediate("P-224 CA", pki.CAOptions{KeyType: pki.KeyECDSAP224})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := inter.Issue(pki.LeafOptions{DNSNames: []string{testHost}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, nil)
+		if !r.HasFinding(CodeKeyWeak) || r.Chain[1].KeyBits != 224 {
+			t.Errorf("findings %v, chain %+v", r.Findings, r.Chain)
+		}
+	})
+	t.Run("validity too long", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) {
+			o.NotBefore = w.clock.Now().Add(-time.Hour)
+			o.NotAfter = o.NotBefore.Add(500 * 24 * time.Hour)
+		})
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+		wantFindings(t, r, CodeValidityTooLong)
+	})
+	t.Run("no revocation pointer", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) { o.OCSPServer, o.CRLDistributionPoints = nil, nil })
+		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, nil)
+		wantFindings(t, r, CodeNoRevocationPointer, CodeRevocationUnknown)
+	})
+	t.Run("cdn organization", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) {
+			o.Subject = pkix.Name{Organization: []string{"Cloudflare, Inc."}, Country: []string{"US"}, Locality: []string{"San Francisco"}}
+		})
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+		if !r.CDN || r.CDNReason == "" || r.Organization != "" || !r.Location.IsZero() {
+			t.Errorf("CDN %v %q Organization %q Location %+v", r.CDN, r.CDNReason, r.Organization, r.Location)
+		}
+		if _, _, ok := r.LegalEntity(); ok {
+			t.Error("LegalEntity of a CDN certificate")
+		}
+		wantFindings(t, r, CodeCDN)
+	})
+	t.Run("cdn many sites", func(t *testing.T) {
+		l := w.leaf(t, func(o *pki.LeafOptions) {
+			o.DNSNames = []string{testHost}
+			for _, d := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"} {
+				o.DNSNames = append(o.DNSNames, d+"-site.com")
+			}
+		})
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
+		if !r.CDN || r.Organization != "" {
+			t.Errorf("CDN %v Organization %q", r.CDN, r.Organization)
+		}
+	})
+}
+
+func TestInspectSHA1Signature(t *testing.T) {
+	root, err := pki.NewRoot("RSA Root", pki.CAOptions{KeyType: pki.KeyRSA2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter, err := root.NewIntermediate("RSA CA", pki.CAOptions{KeyType: pki.KeyRSA2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := inter.Issue(pki.LeafOptions{DNSNames: []string{testHost}, SignatureAlgorithm: x509.SHA1WithRSA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := &Inspector{Dialer: &connectTo{addr: srv.Addr()}, Roots: root.Pool(), Timeout: 2 * time.Second}
+	r, err := in.Inspect(context.Background(), testHost, 443)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Trusted {
+		t.Error("a SHA-1 signed chain is trusted")
+	}
+	wantFindings(t, r, CodeSHA1Signature, CodeUntrusted, CodeNoRevocationPointer)
+}
+
+func TestInspectLegacyTLS(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, nil)
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: v, MaxVersion: v}, nil)
+		if r.Version != v || r.VersionName != VersionName(v) || !r.Trusted {
+			t.Errorf("Version %x %q Trusted %v", r.Version, r.VersionName, r.Trusted)
+		}
+		// TLS 1.0/1.1 suites are all CBC: weak too.
+		wantFindings(t, r, CodeVersionLegacy, CodeLegacyOnly, CodeCipherWeak)
+	}
+	// A server that offers 1.0 to 1.3 negotiates 1.3: no finding.
+	r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: tls.VersionTLS10}, nil)
+	if r.VersionName != "TLS1.3" {
+		t.Errorf("VersionName %q", r.VersionName)
+	}
+	wantFindings(t, r)
+}
+
+func TestInspectCipherSuites(t *testing.T) {
+	w := newWorld(t)
+	tests := []struct {
+		name  string
+		key   pki.KeyType
+		suite uint16
+		weak  bool
+	}{
+		{"rsa key exchange", pki.KeyRSA2048, tls.TLS_RSA_WITH_AES_128_GCM_SHA256, true},
+		{"cbc", pki.KeyECDSAP256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, true},
+		{"3des", pki.KeyRSA2048, tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, true},
+		{"ecdhe gcm", pki.KeyECDSAP256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, false},
+		{"ecdhe chacha", pki.KeyRSA2048, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := w.leaf(t, func(o *pki.LeafOptions) { o.KeyType = tt.key })
+			r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)),
+				pki.TLSOptions{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tt.suite}}, nil)
+			if r.CipherSuite != tls.CipherSuiteName(tt.suite) || r.VersionName != "TLS1.2" {
+				t.Errorf("negotiated %s %s", r.VersionName, r.CipherSuite)
+			}
+			if r.HasFinding(CodeCipherWeak) != tt.weak {
+				t.Errorf("cipher_weak = %v, want %v", !tt.weak, tt.weak)
+			}
+		})
+	}
+}
+
+func TestInspectHostile(t *testing.T) {
+	// The silent server must hit the 300 ms deadline; the others end on
+	// their own well before their 3 s one.
+	tests := []struct {
+		kind    pki.HostileKind
+		reason  Reason
+		is      error
+		timeout time.Duration
+	}{
+		{pki.HostileSilent, ReasonTimeout, ErrTimeout, 300 * time.Millisecond},
+		{pki.HostileCloseAfterHello, ReasonClosed, ErrClosed, 3 * time.Second},
+		{pki.HostileGarbage, ReasonNotTLS, ErrNotTLS, 3 * time.Second},
+		{pki.HostileHugeChain, ReasonTooLarge, ErrTooLarge, 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			h, err := pki.StartHostile(tt.kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(h.Close)
+			in := &Inspector{Dialer: &connectTo{addr: h.Addr()}, Timeout: tt.timeout}
+			start := time.Now()
+			r, err := in.Inspect(context.Background(), testHost, 443)
+			if el := time.Since(start); el > tt.timeout+time.Second {
+				t.Errorf("took %v", el)
+			}
+			var he *HandshakeError
+			if !errors.As(err, &he) || he.Reason != tt.reason || !errors.Is(err, tt.is) {
+				t.Fatalf("err = %v (%T), want reason %v", err, err, tt.reason)
+			}
+			if he.Host != testHost || he.Port != 443 || !strings.HasPrefix(err.Error(), "tlsinspect: ") {
+				t.Errorf("HandshakeError %+v: %v", he, err)
+			}
+			if r == nil || r.Host != testHost || !r.HasFinding(CodeHandshakeFailed) || r.Leaf != nil {
+				t.Errorf("partial report %+v", r)
+			}
+		})
+	}
+}
+
+func TestInspectHandshakeLimit(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, nil)
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := w.inspector(srv.Addr())
+	in.MaxHandshakeBytes = 200 // smaller than any certificate message
+	_, err := in.Inspect(context.Background(), testHost, 443)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestInspectDialErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	in := &Inspector{Dialer: &connectTo{addr: addr}, Timeout: 300 * time.Millisecond}
+	_, err = in.Inspect(context.Background(), testHost, 443)
+	if !errors.Is(err, ErrRefused) {
+		t.Errorf("closed port: err = %v, want ErrRefused", err)
+	}
+
+	guard := errors.New("egress: private address")
+	in.Dialer = dialFunc(func(context.Context, string, string) (net.Conn, error) { return nil, guard })
+	r, err := in.Inspect(context.Background(), testHost, 443)
+	var he *HandshakeError
+	if !errors.As(err, &he) || he.Reason != ReasonDial || !errors.Is(err, guard) || r == nil || r.Address != "" {
+		t.Errorf("guarded: err = %v, report %+v", err, r)
+	}
+
+	for _, tt := range []struct {
+		host string
+		port int
+	}{{"", 443}, {testHost, 0}, {testHost, 70000}, {"a b", 443}} {
+		r, err := in.Inspect(context.Background(), tt.host, tt.port)
+		if r != nil || !errors.Is(err, ErrInvalidTarget) {
+			t.Errorf("Inspect(%q, %d) = %v, %v", tt.host, tt.port, r, err)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	h, err := pki.StartHostile(pki.HostileSilent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	in = &Inspector{Dialer: &connectTo{addr: h.Addr()}}
+	if _, err := in.Inspect(ctx, testHost, 443); err == nil {
+		t.Error("Inspect with a canceled context succeeded")
+	}
+}
+
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func (f dialFunc) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return f(ctx, network, addr)
+}
+
+func TestInspectSNIAndDialAddress(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, nil)
+	srv := serve(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{})
+	var asked string
+	in := w.inspector(srv.Addr())
+	in.Dialer = dialFunc(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		asked = addr
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Addr())
+	})
+	if _, err := in.Inspect(context.Background(), testHost+".", 8443); err != nil {
+		t.Fatal(err)
+	}
+	if asked != testHost+":8443" {
+		t.Errorf("dialled %q", asked)
+	}
+	// The server records the name when its side of the handshake ends.
+	for i := 0; i < 100 && len(srv.ServerNames()) == 0; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if names := srv.ServerNames(); len(names) != 1 || names[0] != testHost {
+		t.Errorf("SNI %q", names)
+	}
+}

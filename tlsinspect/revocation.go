@@ -1,0 +1,270 @@
+package tlsinspect
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+// The sources of a revocation status, as in Report.RevocationSource.
+const (
+	SourceStapled = "ocsp-stapled"
+	SourceCRL     = "crl"
+	SourceOCSP    = "ocsp"
+)
+
+// ClockSkew is how far in the future an OCSP response's or CRL's thisUpdate
+// may be and still be accepted.
+const ClockSkew = 5 * time.Minute
+
+// maxOCSPAge bounds the age of an OCSP response without nextUpdate: the
+// Baseline Requirements (§4.9.10) cap an OCSP response's validity at 10 days.
+const maxOCSPAge = 10 * 24 * time.Hour
+
+// ErrUnusableResponse is wrapped by every error of CheckOCSPResponse and
+// CheckCRL: the response or CRL cannot be relied upon, and the status stays
+// unknown.
+var ErrUnusableResponse = errors.New("tlsinspect: unusable revocation response")
+
+// RevocationCheck is the outcome of one revocation source.
+type RevocationCheck struct {
+	Status Revocation
+	// Source is SourceStapled, SourceCRL or SourceOCSP.
+	Source string
+	// URL is where the response or CRL came from ("" for a stapled one).
+	URL string
+	// Detail says when and why a certificate was revoked.
+	Detail string
+	// NextUpdate is when newer information will be available (zero if not
+	// given).
+	NextUpdate time.Time
+}
+
+func unusable(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrUnusableResponse}, args...)...)
+}
+
+// CheckOCSPResponse checks a DER OCSP response (RFC 6960) about leaf, issued
+// by issuer, at now. The response must be signed by issuer itself, or by a
+// delegated responder whose certificate issuer signed, that carries the
+// OCSP-signing extended key usage and is valid at now; it must be about
+// leaf's serial number; its thisUpdate may not be more than ClockSkew in the
+// future and its nextUpdate must not have passed (a response without
+// nextUpdate may be at most 10 days old). Any failure returns an error
+// wrapping ErrUnusableResponse and a zero RevocationCheck (status unknown);
+// an "unknown" certificate status is such a failure too.
+func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+	if leaf == nil || issuer == nil {
+		return RevocationCheck{}, unusable("no certificate or issuer")
+	}
+	// With a nil issuer the library checks only the signature of an
+	// embedded responder certificate; the issuer checks are done here, with
+	// the EKU check the library lacks.
+	resp, err := ocsp.ParseResponseForCert(raw, leaf, nil)
+	if err != nil {
+		var re ocsp.ResponseError
+		if errors.As(err, &re) {
+			return RevocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
+		}
+		return RevocationCheck{}, unusable("OCSP response: %v", err)
+	}
+	if resp.SerialNumber == nil || leaf.SerialNumber == nil || resp.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
+		return RevocationCheck{}, unusable("OCSP response is for another serial number")
+	}
+	if err := checkOCSPSigner(resp, issuer, now); err != nil {
+		return RevocationCheck{}, err
+	}
+	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(now.Add(ClockSkew)) {
+		return RevocationCheck{}, unusable("OCSP thisUpdate %v is in the future", resp.ThisUpdate)
+	}
+	if resp.NextUpdate.IsZero() {
+		if now.Sub(resp.ThisUpdate) > maxOCSPAge {
+			return RevocationCheck{}, unusable("OCSP response without nextUpdate is older than 10 days")
+		}
+	} else if !now.Before(resp.NextUpdate) {
+		return RevocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
+	}
+	chk := RevocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate}
+	switch resp.Status {
+	case ocsp.Good:
+		chk.Status = RevocationGood
+	case ocsp.Revoked:
+		chk.Status = RevocationRevoked
+		chk.Detail = revokedDetail(resp.RevokedAt, resp.RevocationReason)
+	default:
+		return RevocationCheck{}, unusable("OCSP status unknown")
+	}
+	return chk, nil
+}
+
+// checkOCSPSigner verifies that issuer vouches for resp's signature.
+func checkOCSPSigner(resp *ocsp.Response, issuer *x509.Certificate, now time.Time) error {
+	responder := resp.Certificate
+	if responder == nil || bytes.Equal(responder.Raw, issuer.Raw) {
+		if err := resp.CheckSignatureFrom(issuer); err != nil {
+			return unusable("OCSP signature does not verify with the issuer: %v", err)
+		}
+		return nil
+	}
+	// A delegated responder (RFC 6960 §4.2.2.2).
+	if err := responder.CheckSignatureFrom(issuer); err != nil {
+		return unusable("OCSP responder certificate not issued by the issuer: %v", err)
+	}
+	if !slices.Contains(responder.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
+		return unusable("OCSP responder certificate lacks the OCSP-signing extended key usage")
+	}
+	if now.Before(responder.NotBefore) || now.After(responder.NotAfter) {
+		return unusable("OCSP responder certificate is not valid at %v", now.UTC())
+	}
+	if err := resp.CheckSignatureFrom(responder); err != nil {
+		return unusable("OCSP signature does not verify with the responder: %v", err)
+	}
+	return nil
+}
+
+var reasonCodes = map[int]string{
+	0: "unspecified", 1: "keyCompromise", 2: "cACompromise", 3: "affiliationChanged", 4: "superseded",
+	5: "cessationOfOperation", 6: "certificateHold", 8: "removeFromCRL", 9: "privilegeWithdrawn", 10: "aACompromise",
+}
+
+func revokedDetail(at time.Time, reason int) string {
+	name, ok := reasonCodes[reason]
+	if !ok {
+		name = fmt.Sprintf("reason %d", reason)
+	}
+	return fmt.Sprintf("revoked at %s (%s)", at.UTC().Format(time.RFC3339), name)
+}
+
+var (
+	oidIssuingDistributionPoint = asn1.ObjectIdentifier{2, 5, 29, 28}
+	oidDeltaCRLIndicator        = asn1.ObjectIdentifier{2, 5, 29, 27}
+)
+
+// CheckCRL parses a DER CRL fetched from url and checks leaf against it, as
+// ParsedCRL.Check does.
+func CheckCRL(raw []byte, url string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+	crl, err := x509.ParseRevocationList(raw)
+	if err != nil {
+		return RevocationCheck{}, unusable("CRL: %v", err)
+	}
+	return checkParsedCRL(crl, url, leaf, issuer, now, false)
+}
+
+// checkParsedCRL checks leaf against crl (RFC 5280 §6.3): the CRL must be
+// issued by issuer (name and signature; skipSignature when the signature was
+// already verified with this issuer's key), current at now (thisUpdate at
+// most ClockSkew ahead, nextUpdate present and not passed), complete (no
+// delta-CRL indicator), and in scope: an issuingDistributionPoint extension
+// must not make it indirect, reason-partitioned, or CA- or attribute-only,
+// and the distribution point it names must be one of leaf's, or url. A
+// partitioned CRL without that extension counts when fetched from one of
+// leaf's own distribution points.
+func checkParsedCRL(crl *x509.RevocationList, url string, leaf, issuer *x509.Certificate, now time.Time, skipSignature bool) (RevocationCheck, error) {
+	if leaf == nil || issuer == nil {
+		return RevocationCheck{}, unusable("no certificate or issuer")
+	}
+	if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) {
+		return RevocationCheck{}, unusable("CRL issuer is not the certificate's issuer")
+	}
+	if !skipSignature {
+		if err := crl.CheckSignatureFrom(issuer); err != nil {
+			return RevocationCheck{}, unusable("CRL signature does not verify with the issuer: %v", err)
+		}
+	}
+	if crl.ThisUpdate.After(now.Add(ClockSkew)) {
+		return RevocationCheck{}, unusable("CRL thisUpdate %v is in the future", crl.ThisUpdate.UTC())
+	}
+	if crl.NextUpdate.IsZero() {
+		return RevocationCheck{}, unusable("CRL has no nextUpdate")
+	}
+	if !now.Before(crl.NextUpdate) {
+		return RevocationCheck{}, unusable("CRL is stale: nextUpdate %v has passed", crl.NextUpdate.UTC())
+	}
+	for _, ext := range crl.Extensions {
+		switch {
+		case ext.Id.Equal(oidDeltaCRLIndicator):
+			return RevocationCheck{}, unusable("delta CRLs are not supported")
+		case ext.Id.Equal(oidIssuingDistributionPoint):
+			if err := checkIDP(ext.Value, url, leaf); err != nil {
+				return RevocationCheck{}, err
+			}
+		case ext.Critical:
+			return RevocationCheck{}, unusable("CRL has an unknown critical extension %v", ext.Id)
+		}
+	}
+	chk := RevocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: crl.NextUpdate}
+	for _, e := range crl.RevokedCertificateEntries {
+		if e.SerialNumber != nil && e.SerialNumber.Cmp(leaf.SerialNumber) == 0 {
+			if e.ReasonCode == 8 { // removeFromCRL belongs in delta CRLs only
+				continue
+			}
+			chk.Status = RevocationRevoked
+			chk.Detail = revokedDetail(e.RevocationTime, e.ReasonCode)
+			break
+		}
+	}
+	return chk, nil
+}
+
+// issuingDistributionPoint is RFC 5280 §5.2.5.
+type issuingDistributionPoint struct {
+	DistributionPoint          asn1.RawValue  `asn1:"optional,tag:0"`
+	OnlyContainsUserCerts      bool           `asn1:"optional,tag:1"`
+	OnlyContainsCACerts        bool           `asn1:"optional,tag:2"`
+	OnlySomeReasons            asn1.BitString `asn1:"optional,tag:3"`
+	IndirectCRL                bool           `asn1:"optional,tag:4"`
+	OnlyContainsAttributeCerts bool           `asn1:"optional,tag:5"`
+}
+
+func checkIDP(der []byte, url string, leaf *x509.Certificate) error {
+	var idp issuingDistributionPoint
+	rest, err := asn1.Unmarshal(der, &idp)
+	if err != nil || len(rest) != 0 {
+		return unusable("CRL issuingDistributionPoint is malformed")
+	}
+	switch {
+	case idp.IndirectCRL:
+		return unusable("indirect CRLs are not supported")
+	case idp.OnlySomeReasons.BitLength > 0:
+		return unusable("CRL covers only some revocation reasons")
+	case idp.OnlyContainsAttributeCerts:
+		return unusable("CRL covers only attribute certificates")
+	case idp.OnlyContainsCACerts && !leaf.IsCA:
+		return unusable("CRL covers only CA certificates")
+	case idp.OnlyContainsUserCerts && leaf.IsCA:
+		return unusable("CRL covers only end-entity certificates")
+	}
+	if len(idp.DistributionPoint.FullBytes) == 0 {
+		return nil
+	}
+	// distributionPoint [0] DistributionPointName; fullName [0] GeneralNames.
+	var fullName asn1.RawValue
+	if _, err := asn1.Unmarshal(idp.DistributionPoint.Bytes, &fullName); err != nil {
+		return unusable("CRL issuingDistributionPoint name is malformed")
+	}
+	if fullName.Class != asn1.ClassContextSpecific || fullName.Tag != 0 {
+		return unusable("CRL issuingDistributionPoint uses a relative name")
+	}
+	names := fullName.Bytes
+	for len(names) > 0 {
+		var gn asn1.RawValue
+		names, err = asn1.Unmarshal(names, &gn)
+		if err != nil {
+			return unusable("CRL issuingDistributionPoint name is malformed")
+		}
+		if gn.Class != asn1.ClassContextSpecific || gn.Tag != 6 { // uniformResourceIdentifier
+			continue
+		}
+		uri := string(gn.Bytes)
+		if uri == url || slices.Contains(leaf.CRLDistributionPoints, uri) {
+			return nil
+		}
+	}
+	return unusable("CRL is for another distribution point (partition)")
+}
