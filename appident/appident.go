@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -292,6 +293,9 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 	a.Findings = make([]label.Finding, 0, len(d.Findings)+len(extra))
 	a.Findings = append(a.Findings, d.Findings...)
 	a.Findings = append(a.Findings, extra...)
+	if len(extra) > 0 {
+		slices.SortStableFunc(a.Findings, func(x, y label.Finding) int { return int(y.Severity) - int(x.Severity) })
+	}
 }
 
 // failClosed makes sure an app that is not described shows only its domain,

@@ -19,8 +19,9 @@ type Assessment struct {
 	Site        etld.Site
 	// DNS is the TXT verification; nil when not attempted (development targets).
 	DNS *dnsverify.Result
-	// TLS is the TLS inspection; nil when not attempted or when no
-	// handshake completed. TLSErr is why a handshake did not complete.
+	// TLS is the TLS inspection; nil when not attempted. TLSErr is why no
+	// handshake completed; TLS is then partial (host, port, address, a
+	// finding) or nil.
 	TLS    *tlsinspect.Report
 	TLSErr error
 	// Display is what the patient sees; Described reports that the app is
@@ -186,10 +187,13 @@ func (a *Assessment) Report() Report {
 
 func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 	t := &TLSReport{Status: "error", CertificateType: "unknown", Revocation: "unknown"}
-	if err != nil {
-		t.Error = err.Error()
-	}
-	if rep == nil {
+	if err != nil || rep == nil {
+		if err != nil {
+			t.Error = err.Error()
+		}
+		if rep != nil {
+			t.Address = rep.Address
+		}
 		return t
 	}
 	t.Status = "ok"

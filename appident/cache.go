@@ -61,7 +61,7 @@ func (e *Entry) failed() bool {
 	if e.DNS != nil {
 		return e.DNS.Status == dnsverify.StatusError
 	}
-	return e.TLS == nil || e.TLS.Report == nil
+	return e.TLS == nil || !e.TLS.ok()
 }
 
 // DNSEvidence is the outcome of looking up the TXT records at one name,
@@ -84,7 +84,8 @@ type DNSEvidence struct {
 
 // TLSEvidence is the outcome of inspecting one host:port.
 type TLSEvidence struct {
-	// Report is nil when no handshake completed.
+	// Report is the inspection's report; when no handshake completed
+	// (Error is set) it is partial or nil.
 	Report *tlsinspect.Report `json:"report,omitempty"`
 	// Error is the inspection error's message; Temporary reports a
 	// transient one (a timeout, a network error).
@@ -177,3 +178,6 @@ func (c *LRU) Len() int {
 	defer c.mu.Unlock()
 	return c.ll.Len()
 }
+
+// ok reports whether a handshake completed.
+func (ev *TLSEvidence) ok() bool { return ev.Report != nil && ev.Error == "" && ev.err == nil }

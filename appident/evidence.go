@@ -159,7 +159,7 @@ func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool
 		if err == nil {
 			err = errors.New("appident: DNS lookup failed")
 		}
-		ev.err, ev.Error, ev.Temporary = err, err.Error(), isTemporary(err)
+		ev.err, ev.Error, ev.Temporary = err, err.Error(), dnsverify.IsTemporary(err)
 		c.log.Debug("appident: DNS lookup failed", "name", name, "err", err, "temporary", ev.Temporary)
 		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
 			c.cache.Set(parent, key, s)
@@ -228,7 +228,7 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 		ev.err, ev.Error, ev.Temporary = err, err.Error(), !errors.Is(err, ErrRefused) && isTemporary(err)
 		c.log.Debug("appident: TLS inspection failed", "host", host, "port", port, "err", err, "temporary", ev.Temporary)
 	}
-	if rep == nil {
+	if !ev.ok() {
 		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
 			c.cache.Set(parent, key, s)
 			return s
@@ -282,7 +282,7 @@ func (ev *TLSEvidence) error() error {
 		for _, r := range ev.Refused {
 			refused = refused || !r.Fetch
 		}
-		return &cachedError{msg: ev.Error, refused: refused && ev.Report == nil, temporary: ev.Temporary}
+		return &cachedError{msg: ev.Error, refused: refused, temporary: ev.Temporary}
 	}
 	return nil
 }

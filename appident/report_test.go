@@ -169,7 +169,7 @@ func TestReportJSONNeverNullLists(t *testing.T) {
 	}{
 		{tlsinspect.EV, "EV"}, {tlsinspect.OV, "OV"}, {tlsinspect.IV, "IV"}, {tlsinspect.DV, "DV"}, {tlsinspect.Unknown, "unknown"},
 	} {
-		a.TLS = &tlsinspect.Report{Type: tc.ct, Version: tls.VersionTLS11, Revocation: tlsinspect.RevocationRevoked}
+		a.TLS, a.TLSErr = &tlsinspect.Report{Type: tc.ct, Version: tls.VersionTLS11, Revocation: tlsinspect.RevocationRevoked}, nil
 		m := decode(t, a)
 		checkField(t, m, tc.want, "tls", "certificate_type")
 		checkField(t, m, "TLS1.1", "tls", "version")

@@ -47,14 +47,13 @@ import (
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
-// World is a running offline world: a DNS server, a CA (a root and an
-// issuing intermediate), an OCSP and CRL server, and one TLS server per
-// site. It is safe for concurrent use. Close it when done.
+// World is a running offline world: a DNS server, a CA (a root, and an
+// issuing intermediate per site), an OCSP and CRL server, and one TLS
+// server per site. It is safe for concurrent use. Close it when done.
 type World struct {
 	dns   *dnstest.Server
 	root  *pki.CA
-	ca    *pki.CA
-	other *pki.CA // an untrusted root's intermediate, for Untrusted sites
+	other *pki.CA // an untrusted root, for Untrusted sites
 	rev   *pki.RevocationServer
 	down  string // an address nothing listens on
 
@@ -63,6 +62,9 @@ type World struct {
 	sites  map[string]*Site
 	txt    map[string][][]string // TXT records per name
 	faults map[string]int        // rcode per name
+	ttls   map[string]time.Duration
+	delays map[string]time.Duration
+	addrs  map[string][]netip.Addr
 	closed bool
 }
 
@@ -88,7 +90,10 @@ func New(t TB) *World {
 
 // NewWorld starts a World with no sites.
 func NewWorld() (w *World, err error) {
-	w = &World{sites: make(map[string]*Site), txt: make(map[string][][]string), faults: make(map[string]int)}
+	w = &World{
+		sites: make(map[string]*Site), txt: make(map[string][][]string), faults: make(map[string]int),
+		ttls: make(map[string]time.Duration), delays: make(map[string]time.Duration), addrs: make(map[string][]netip.Addr),
+	}
 	defer func() {
 		if err != nil {
 			w.Close()
@@ -101,14 +106,7 @@ func NewWorld() (w *World, err error) {
 	if w.root, err = pki.NewRoot("appidenttest Root CA"); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
-	if w.ca, err = w.root.NewIntermediate("appidenttest Issuing CA"); err != nil {
-		return nil, fmt.Errorf("appidenttest: %w", err)
-	}
-	otherRoot, err := pki.NewRoot("appidenttest Untrusted Root")
-	if err != nil {
-		return nil, fmt.Errorf("appidenttest: %w", err)
-	}
-	if w.other, err = otherRoot.NewIntermediate("appidenttest Untrusted CA"); err != nil {
+	if w.other, err = pki.NewRoot("appidenttest Untrusted Root"); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
 	if w.rev, err = pki.NewRevocationServer(pki.RevocationOptions{Now: w.Now}); err != nil {
@@ -292,22 +290,52 @@ func (w *World) SetDNSFault(name string, rcode int) {
 }
 
 // SetDNSDelay delays every answer for name by d.
-func (w *World) SetDNSDelay(name string, d time.Duration) { w.dns.SetDelay(normHost(name), d) }
+func (w *World) SetDNSDelay(name string, d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	w.delays[name] = d
+	w.applyDNS(name)
+}
+
+// SetDNSTTL sets the DNS TTL of name's records (default 300 seconds).
+func (w *World) SetDNSTTL(name string, ttl time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	w.ttls[name] = ttl
+	w.applyDNS(name)
+}
 
 // SetA makes name resolve to ips (IPv4 answer A queries, IPv6 AAAA queries),
 // for testing what a Checker does with hosts that resolve to private
 // addresses through a *net.Dialer using NetResolver.
-func (w *World) SetA(name string, ips ...netip.Addr) { w.dns.SetA(normHost(name), ips...) }
+func (w *World) SetA(name string, ips ...netip.Addr) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name = normHost(name)
+	w.addrs[name] = append([]netip.Addr(nil), ips...)
+	w.applyDNS(name)
+}
 
-// applyDNS sets name's records and fault in the DNS server. Called with w.mu held.
+// applyDNS sets name's records, TTL, delay and fault in the DNS server.
+// Called with w.mu held.
 func (w *World) applyDNS(name string) {
-	if rc, ok := w.faults[name]; ok {
-		w.dns.SetRcode(name, rc)
-		return
-	}
 	w.dns.Remove(name)
 	if recs, ok := w.txt[name]; ok {
 		w.dns.SetTXT(name, recs...)
+	}
+	if ips, ok := w.addrs[name]; ok {
+		w.dns.SetA(name, ips...)
+	}
+	if ttl, ok := w.ttls[name]; ok {
+		w.dns.SetTTL(name, ttl)
+	}
+	if d, ok := w.delays[name]; ok {
+		w.dns.SetDelay(name, d)
+	}
+	if rc, ok := w.faults[name]; ok {
+		w.dns.SetRcode(name, rc)
 	}
 }
 
@@ -484,10 +512,18 @@ func (s *Site) start(opts SiteOptions) error {
 	if opts.Expired {
 		lo.NotBefore, lo.NotAfter = now.AddDate(0, 0, -90), now.AddDate(0, 0, -1)
 	}
-	s.issuer = w.ca
+	// Each site has an issuing CA of its own, so its CRL is its own: a
+	// CRL fetched (and cached by the inspector) for one site says nothing
+	// about another.
+	root := w.root
 	if opts.Untrusted {
-		s.issuer = w.other
+		root = w.other
 	}
+	issuer, err := root.NewIntermediate("appidenttest CA for " + s.Host)
+	if err != nil {
+		return fmt.Errorf("appidenttest: %w", err)
+	}
+	s.issuer = issuer
 	if !opts.NoRevocationInfo && !opts.SelfSigned {
 		lo.OCSPServer = []string{w.rev.OCSPURL(s.issuer)}
 		lo.CRLDistributionPoints = []string{w.rev.CRLURL(s.issuer, 0)}
@@ -560,7 +596,9 @@ func (s *Site) Accepted() int {
 	return 0
 }
 
-// Revoke revokes the site's certificate now (world time).
+// Revoke revokes the site's certificate now (world time). OCSP says so at
+// once; a CRL already fetched and cached by an inspector says so only once
+// it is fetched again.
 func (s *Site) Revoke() {
 	if s.Leaf != nil && s.issuer != nil {
 		s.w.rev.Revoke(s.issuer, s.Leaf.SerialNumber, s.w.Now())
