@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
@@ -71,6 +72,9 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 		var re ocsp.ResponseError
 		if errors.As(err, &re) {
 			return RevocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
+		}
+		if strings.Contains(err.Error(), "no response matching") {
+			return RevocationCheck{}, unusable("OCSP response is for another serial number")
 		}
 		return RevocationCheck{}, unusable("OCSP response: %v", err)
 	}
