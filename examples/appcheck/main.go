@@ -186,9 +186,9 @@ func parseArgs(args []string) (options, error) {
 	if strings.TrimSpace(opts.app.ClientID) == "" {
 		return options{}, errors.New("-client-id is required")
 	}
-	p, err := parsePersona(persona)
+	p, err := label.ParsePersona(persona)
 	if err != nil {
-		return options{}, err
+		return options{}, fmt.Errorf("-persona %q: want patient, provider or system", persona)
 	}
 	opts.app.Persona = p
 	if opts.timeout <= 0 {
@@ -211,19 +211,6 @@ func parseArgs(args []string) (options, error) {
 	}
 	opts.app.RedirectURIs = []string{uri}
 	return opts, nil
-}
-
-// parsePersona parses -persona.
-func parsePersona(s string) (label.Persona, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "patient":
-		return label.Patient, nil
-	case "provider":
-		return label.Provider, nil
-	case "system":
-		return label.System, nil
-	}
-	return 0, fmt.Errorf("-persona %q: want patient, provider or system", s)
 }
 
 // parseDNSServer checks one -dns address: host:port, or a bare IP address
