@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -234,6 +235,10 @@ func normalizeHost(host string) (string, hostKind, error) {
 		return "", 0, err
 	}
 	if !isFastHost(h) {
+		if !utf8.ValidString(h) {
+			// IDNA would map the bad bytes to U+FFFD and encode that.
+			return "", 0, hostError(host, ReasonInvalidHost, errors.New("invalid UTF-8"))
+		}
 		a, err := idna.Lookup.ToASCII(h)
 		if err != nil {
 			return "", 0, idnaError(host, h, err)
