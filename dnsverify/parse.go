@@ -83,7 +83,11 @@ func appendClientIDs(ids []string, s string, max int) []string {
 		}
 		start, _ := afterEquals(s, k+len(Key)) // indexKey saw the '='
 		end := start
-		for end < len(s) && idByte(s[end]) && !keyAt(s, end) {
+		for end < len(s) {
+			c := idClass[s[end]]
+			if c == idStop || (c == idKey && keyAt(s, end)) {
+				break
+			}
 			end++
 		}
 		i = end
@@ -96,24 +100,47 @@ func appendClientIDs(ids []string, s string, max int) []string {
 	return ids
 }
 
-// indexKey returns the index of the first key followed by '=' at or after i,
-// or -1.
+// indexKey returns the index of the first key followed by blanks and '=' at
+// or after i, or -1. It looks for each '=' and checks for the key before it.
 func indexKey(s string, i int) int {
-	for ; i+len(Key) < len(s); i++ {
-		if s[i]|0x20 == 'c' && keyAt(s, i) {
-			return i
+	for {
+		e := strings.IndexByte(s[i:], '=')
+		if e < 0 {
+			return -1
 		}
+		e += i
+		j := e
+		for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		if k := j - len(Key); k >= i && keyEq(s[k:j]) {
+			return k
+		}
+		i = e + 1
 	}
-	return -1
 }
 
 // keyAt reports whether s holds the key, then optional blanks and '=', at i.
 func keyAt(s string, i int) bool {
-	if len(s)-i <= len(Key) || s[i]|0x20 != 'c' || !strings.EqualFold(s[i:i+len(Key)], Key) {
+	if len(s)-i <= len(Key) || !keyEq(s[i:i+len(Key)]) {
 		return false
 	}
 	_, ok := afterEquals(s, i+len(Key))
 	return ok
+}
+
+// keyEq reports whether k, of the key's length, is the key in any case.
+func keyEq(k string) bool {
+	for j := 0; j < len(Key); j++ {
+		c := k[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != Key[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // afterEquals skips blanks, '=' and blanks from i and returns the index after
@@ -132,11 +159,23 @@ func afterEquals(s string, i int) (int, bool) {
 	return i, true
 }
 
-// idByte reports whether b may be part of an id: printable ASCII other than
-// space and the pair separators ',' and ';'.
-func idByte(b byte) bool {
-	return b > ' ' && b <= '~' && b != ',' && b != ';'
-}
+// idClass classifies bytes for the scan of an id: idStop ends it (bytes
+// other than printable ASCII, space, and the separators ',' and ';'), idKey
+// may begin the key ('c', 'C'), idPart is part of the id.
+var idClass = func() (t [256]uint8) {
+	for b := '!'; b <= '~'; b++ {
+		t[b] = idPart
+	}
+	t[','], t[';'] = idStop, idStop
+	t['c'], t['C'] = idKey, idKey
+	return t
+}()
+
+const (
+	idStop uint8 = iota
+	idPart
+	idKey
+)
 
 func unquote(id string) string {
 	if len(id) >= 2 && (id[0] == '"' || id[0] == '\'') && id[len(id)-1] == id[0] {
