@@ -36,18 +36,17 @@ func (txtRule) Check(ev Evidence) []Finding {
 	if want == "" {
 		want = d.Want
 	}
-	record := quote("cerner-client-id=" + want)
 	name := strings.TrimSuffix(d.Name, ".")
 	if name == "" {
 		name = site
 	}
 	if e := ev.Site.ETLDPlusOne; e != "" && d.Name != "" && !strings.EqualFold(strings.TrimSuffix(e, "."), name) {
 		return []Finding{should("dns.wrong_name", "R6", true,
-			"the TXT record was looked up at "+quote(name)+", not at the site's eTLD+1 "+quote(e)+"; add a TXT record at "+e+": "+record)}
+			"the TXT record was looked up at "+quote(name)+", not at the site's eTLD+1 "+quote(e)+"; add a TXT record at "+e+": "+quote("cerner-client-id="+want))}
 	}
 	if ev.ClientID != "" && d.Want != ev.ClientID {
 		return []Finding{should("dns.wrong_client_id", "R6", true,
-			"the TXT lookup checked client id "+quote(d.Want)+", not this app's "+quote(ev.ClientID)+"; add a TXT record at "+name+": "+record)}
+			"the TXT lookup checked client id "+quote(d.Want)+", not this app's "+quote(ev.ClientID)+"; add a TXT record at "+name+": "+quote("cerner-client-id="+want))}
 	}
 	switch d.Status {
 	case dnsverify.StatusVerified:
@@ -57,9 +56,9 @@ func (txtRule) Check(ev Evidence) []Finding {
 		return nil
 	case dnsverify.StatusNotFound:
 		return []Finding{should("dns.txt_missing", "R6", true,
-			"add a TXT record at "+name+": "+record+" (there is no cerner-client-id record there)")}
+			"add a TXT record at "+name+": "+quote("cerner-client-id="+want)+" (there is no cerner-client-id record there)")}
 	case dnsverify.StatusMismatch:
-		msg := "add a TXT record at " + name + ": " + record
+		msg := "add a TXT record at " + name + ": " + quote("cerner-client-id="+want)
 		if len(d.Found) > 0 {
 			msg += " (the cerner-client-id records there carry " + foundList(d.Found) + ", not this app's id)"
 		} else {
@@ -71,7 +70,7 @@ func (txtRule) Check(ev Evidence) []Finding {
 	if d.Err != nil {
 		msg += ": " + bound(d.Err.Error(), 300)
 	}
-	msg += "; make sure the domain's name servers answer TXT queries (over UDP and TCP), then publish " + record
+	msg += "; make sure the domain's name servers answer TXT queries (over UDP and TCP), then publish " + quote("cerner-client-id="+want)
 	return []Finding{should("dns.lookup_failed", "R6", true, msg)}
 }
 

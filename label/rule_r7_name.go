@@ -1,6 +1,7 @@
 package label
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,49 +95,133 @@ var (
 	}
 )
 
-// Which words nameTokens keeps.
-const (
-	allWords       = iota
-	noLegalStop    // drop legal forms and stop words
-	meaningfulOnly // drop generic words too
-)
+// maxNameBytes bounds the text R7 compares: longer names are cut (display
+// names are bounded to MaxRunes runes anyway).
+const maxNameBytes = 256
 
-// nameTokens splits s into lowercase alphanumeric tokens of two runes or
-// more after NFKC normalization, keeping the words keep says.
-func nameTokens(s string, keep int) []string {
-	if !isASCII(s) {
-		s = norm.NFKC.String(s)
+// words is a name split into lowercase alphanumeric words of two runes or
+// more, held in a fixed buffer so that comparing names does not allocate.
+type words struct {
+	buf   [maxNameBytes]byte
+	n     int
+	spans [32]span
+	count int
+}
+
+type span struct {
+	start, end uint16
+	ignored    bool // a legal form or a stop word
+	generic    bool // a generic word
+}
+
+// parse fills w from s after NFKC normalization and lowercasing.
+func (w *words) parse(s string) {
+	if isASCII(s) {
+		n := copy(w.buf[:], s)
+		for i := 0; i < n; i++ {
+			if c := w.buf[i]; 'A' <= c && c <= 'Z' {
+				w.buf[i] = c + ('a' - 'A')
+			}
+		}
+		w.n = n
+	} else {
+		t := strings.ToLower(norm.NFKC.String(s))
+		if len(t) > maxNameBytes {
+			cut := maxNameBytes
+			for cut > 0 && !utf8.RuneStart(t[cut]) {
+				cut--
+			}
+			t = t[:cut]
+		}
+		w.n = copy(w.buf[:], t)
 	}
-	s = strings.ToLower(s)
-	var out []string
+	w.count = 0
 	start := -1
-	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+	for i := 0; i < w.n; {
+		r, size := rune(w.buf[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(w.buf[i:w.n])
+		}
+		if isWordRune(r) {
 			if start < 0 {
 				start = i
 			}
-			continue
+		} else if start >= 0 {
+			w.add(start, i)
+			start = -1
 		}
-		out = addToken(out, s, start, i, keep)
-		start = -1
+		i += size
 	}
 	if start >= 0 {
-		out = addToken(out, s, start, len(s), keep)
+		w.add(start, w.n)
 	}
-	return out
 }
 
-func addToken(out []string, s string, start, end int, keep int) []string {
-	if start < 0 {
-		return out
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	t := s[start:end]
-	if utf8.RuneCountInString(t) < 2 ||
-		(keep >= noLegalStop && (legalWords[t] || stopWords[t])) ||
-		(keep >= meaningfulOnly && genericWords[t]) {
-		return out
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func (w *words) add(start, end int) {
+	t := w.buf[start:end]
+	if w.count == len(w.spans) || utf8.RuneCount(t) < 2 {
+		return
 	}
-	return append(out, t)
+	w.spans[w.count] = span{
+		start:   uint16(start),
+		end:     uint16(end),
+		ignored: legalWords[string(t)] || stopWords[string(t)],
+		generic: genericWords[string(t)],
+	}
+	w.count++
+}
+
+func (w *words) word(i int) []byte { return w.buf[w.spans[i].start:w.spans[i].end] }
+
+// meaningful reports whether word i counts for alignment: neither ignored
+// nor generic, unless the name has no other words.
+func (w *words) meaningful(i int) bool {
+	sp := w.spans[i]
+	return !sp.ignored && !sp.generic || !w.anyMeaningful()
+}
+
+func (w *words) anyMeaningful() bool {
+	for i := 0; i < w.count; i++ {
+		if !w.spans[i].ignored && !w.spans[i].generic {
+			return true
+		}
+	}
+	return false
+}
+
+// strictMeaningful is meaningful without the fallback (for organizations).
+func (w *words) strictMeaningful(i int) bool {
+	return !w.spans[i].ignored && !w.spans[i].generic
+}
+
+// initials appends the first runes of the words that are not legal forms or
+// stop words, when there are two or more.
+func (w *words) initials(dst []byte) []byte {
+	n := 0
+	for i := 0; i < w.count; i++ {
+		if !w.spans[i].ignored {
+			n++
+		}
+	}
+	if n < 2 {
+		return dst
+	}
+	for i := 0; i < w.count; i++ {
+		if w.spans[i].ignored {
+			continue
+		}
+		wd := w.word(i)
+		_, size := utf8.DecodeRune(wd)
+		dst = append(dst, wd[:size]...)
+	}
+	return dst
 }
 
 func isASCII(s string) bool {
@@ -152,73 +237,80 @@ func isASCII(s string) bool {
 // or its domain labels (such as "examplehealth" for examplehealth.com), the
 // test of R7. Names are compared by word after NFKC normalization and
 // lowercasing, ignoring legal forms (Inc, LLC, GmbH …), stop words (the,
-// app …) and generic words (health, medical …). A word aligns when it equals
-// an organization word, when one is a prefix of the other (four letters or
-// more), or when it occurs in a domain label (three letters or more) or the
-// label in it; the initials of the name or of the organization count as a
-// word. Empty organization and domain labels are ignored.
+// app …) and generic words (health, medical …; a name made only of such
+// words is compared as it is). A word aligns when it equals an organization
+// word, when one is a prefix of the other (four bytes or more), or when it
+// occurs in a domain label (three bytes or more) or the label in the name;
+// the initials of the name or of the organization count as a word. Empty
+// organization and domain labels are ignored.
 func NameAligned(appName, organization string, domainLabels ...string) bool {
-	app := nameTokens(appName, meaningfulOnly)
-	if len(app) == 0 {
-		app = nameTokens(appName, allWords)
-	}
-	if len(app) == 0 {
+	var app, org words
+	app.parse(appName)
+	if app.count == 0 {
 		return false
 	}
-	org := nameTokens(organization, meaningfulOnly)
-	appInitials := initials(nameTokens(appName, noLegalStop))
-	orgInitials := initials(nameTokens(organization, noLegalStop))
-	for _, a := range app {
-		for _, o := range org {
-			if a == o || (min(len(a), len(o)) >= 4 && (strings.HasPrefix(a, o) || strings.HasPrefix(o, a))) {
+	org.parse(organization)
+	var ib1, ib2 [32]byte
+	appInitials := app.initials(ib1[:0])
+	orgInitials := org.initials(ib2[:0])
+
+	for i := 0; i < app.count; i++ {
+		if !app.meaningful(i) {
+			continue
+		}
+		a := app.word(i)
+		for j := 0; j < org.count; j++ {
+			if !org.strictMeaningful(j) {
+				continue
+			}
+			o := org.word(j)
+			if bytes.Equal(a, o) || (min(len(a), len(o)) >= 4 && (bytes.HasPrefix(a, o) || bytes.HasPrefix(o, a))) {
 				return true
 			}
 		}
-		if len(orgInitials) >= 2 && a == orgInitials {
+		if len(orgInitials) >= 2 && bytes.Equal(a, orgInitials) {
 			return true
 		}
 	}
 	if len(appInitials) >= 2 {
-		for _, o := range org {
-			if o == appInitials {
+		for j := 0; j < org.count; j++ {
+			if bytes.Equal(org.word(j), appInitials) {
 				return true
 			}
 		}
 	}
-	joined := strings.Join(app, "")
+	var jb [maxNameBytes]byte
+	joined := jb[:0]
+	for i := 0; i < app.count; i++ {
+		if app.meaningful(i) {
+			joined = append(joined, app.word(i)...)
+		}
+	}
+	var label words
 	for _, d := range domainLabels {
 		if d == "" {
 			continue
 		}
-		label := strings.ReplaceAll(strings.Join(nameTokens(d, allWords), ""), "-", "")
-		if label == "" {
+		label.parse(d)
+		var lb [maxNameBytes]byte
+		l := lb[:0]
+		for j := 0; j < label.count; j++ {
+			l = append(l, label.word(j)...)
+		}
+		if len(l) == 0 {
 			continue
 		}
-		if len(label) >= 3 && strings.Contains(joined, label) {
+		if len(l) >= 3 && bytes.Contains(joined, l) {
 			return true
 		}
-		if len(appInitials) >= 2 && label == appInitials {
+		if len(appInitials) >= 2 && bytes.Equal(l, appInitials) {
 			return true
 		}
-		for _, a := range app {
-			if len(a) >= 3 && strings.Contains(label, a) {
+		for i := 0; i < app.count; i++ {
+			if a := app.word(i); app.meaningful(i) && len(a) >= 3 && bytes.Contains(l, a) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// initials returns the first letters of the words, "ehs" for "Example
-// Health Systems"; "" for a single word.
-func initials(words []string) string {
-	if len(words) < 2 {
-		return ""
-	}
-	var b strings.Builder
-	for _, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -40,15 +40,25 @@ func Sanitize(s string) string {
 				continue // invalid byte
 			}
 		}
-		if isSpace(r) {
+		if r < utf8.RuneSelf {
+			switch {
+			case r > ' ' && r < 0x7f:
+				// printable ASCII: kept
+			case r == ' ' || isSpace(r):
+				space = runes > 0
+				marks = 0
+				continue
+			default:
+				continue // ASCII control
+			}
+		} else if isSpace(r) {
 			space = runes > 0
 			marks = 0
 			continue
-		}
-		if !visible(r) {
+		} else if !visible(r) {
 			continue
 		}
-		if unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
+		if r >= 0x300 && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r)) {
 			if runes == 0 || marks >= maxMarks {
 				continue
 			}
