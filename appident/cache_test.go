@@ -3,6 +3,7 @@ package appident_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"github.com/consenttrust/appverify/dnsverify"
 )
 
-var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+// t0 is where the tests stop the clock: the CA the world mints is valid
+// around the real time.
+var t0 = time.Now().UTC().Truncate(time.Second)
 
 // clockWorld is a world whose clock is stopped at t0, with one OV site
 // whose TXT record has a 24-hour DNS TTL (so the 12-hour CacheTTL rules).
@@ -272,5 +275,54 @@ func TestLRUBoundsMemory(t *testing.T) {
 	}
 	if c.Len() != 3 {
 		t.Errorf("Len = %d, want 3", c.Len())
+	}
+}
+
+func TestServeStaleTLSDuringAnOutage(t *testing.T) {
+	w, site := clockWorld(t, "app.outagehealth.com")
+	c := newChecker(t, w.Config())
+	app := site.App(clientID, "Outage Health")
+	if a := assess(t, c, app); !a.Described {
+		t.Fatalf("not described: %v", a.Findings)
+	}
+	site.SetDown(true) // connections refused: transient
+	w.Advance(13 * time.Hour)
+	a := assess(t, c, app)
+	if !a.Described || a.TLSErr != nil || !hasFinding(a.Findings, "cache.stale") {
+		t.Fatalf("described %v, TLSErr %v, findings %v: want the earlier TLS evidence served stale", a.Described, a.TLSErr, codes(a.Findings))
+	}
+	if st := c.Stats(); st.Handshakes != 2 {
+		t.Errorf("Stats %+v: want the refresh attempted", st)
+	}
+	// A certificate is never served stale past its own expiry.
+	w.Advance(366 * 24 * time.Hour)
+	if a := assess(t, c, app); a.Described || hasFinding(a.Findings, "cache.stale") {
+		t.Errorf("described %v, findings %v: a certificate past its expiry is not served", a.Described, codes(a.Findings))
+	}
+}
+
+func TestRefusalIsNotServedStale(t *testing.T) {
+	// A refusal is a decision, not a hiccup: once the host moves to a
+	// private address, its earlier evidence is not served.
+	w, site := clockWorld(t, "app.movedhealth.com")
+	store := &mapCache{m: map[string][]byte{}}
+	cfg := w.Config()
+	cfg.Cache = store
+	c := newChecker(t, cfg)
+	app := site.App(clientID, "X")
+	if a := assess(t, c, app); !a.Described {
+		t.Fatalf("not described: %v", a.Findings)
+	}
+	cfg.AllowPrivate = false
+	guarded := newChecker(t, cfg)
+	w.Advance(13 * time.Hour)
+	a := assess(t, guarded, app)
+	if a.Described || hasFinding(a.Findings, "cache.stale") || !errors.Is(a.TLSErr, appident.ErrRefused) {
+		t.Fatalf("described %v, TLSErr %v, findings %v: want the refusal, not stale evidence", a.Described, a.TLSErr, codes(a.Findings))
+	}
+	// The refusal survives the shared store's serialisation.
+	a = assess(t, guarded, app)
+	if !errors.Is(a.TLSErr, appident.ErrRefused) || !hasFinding(a.Findings, "egress.refused") {
+		t.Errorf("from the store: TLSErr %v, findings %v; want the refusal", a.TLSErr, codes(a.Findings))
 	}
 }
