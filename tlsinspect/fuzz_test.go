@@ -1,10 +1,17 @@
 package tlsinspect
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
+	"math/big"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/consenttrust/appverify/internal/pki"
+	"golang.org/x/crypto/ocsp"
 )
 
 // FuzzClassifyAndSubject feeds arbitrary DER to the certificate parser and
@@ -72,4 +79,84 @@ func checkDisplayable(t *testing.T, v string) {
 	if len(v) > 0 && (v[0] == ' ' || v[len(v)-1] == ' ') {
 		t.Fatalf("%q is not trimmed", v)
 	}
+}
+
+// FuzzCheckOCSPResponse feeds arbitrary bytes to CheckOCSPResponse with a
+// real leaf and issuer. Whatever it accepts must verify, independently, with
+// golang.org/x/crypto/ocsp against the issuer, and be about the leaf; an
+// error must come with status unknown.
+func FuzzCheckOCSPResponse(f *testing.F) {
+	w := newWorld(f)
+	l := w.leaf(f, nil)
+	now := w.clock.Now()
+	f.Add(w.staple(f, l, pki.OCSPGood))
+	f.Add(w.staple(f, l, pki.OCSPRevoked))
+	if resp, err := w.inter.NewOCSPResponder(); err == nil {
+		if b, err := w.inter.SignOCSP(ocsp.Response{Status: ocsp.Good, SerialNumber: l.Cert.SerialNumber, ThisUpdate: now, NextUpdate: now.Add(time.Hour)}, resp); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte{0x30, 0x03, 0x0a, 0x01, 0x03})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		chk, err := CheckOCSPResponse(raw, l.Cert, w.inter.Cert, now)
+		if err != nil {
+			if chk.Status != RevocationUnknown || !errors.Is(err, ErrUnusableResponse) {
+				t.Fatalf("error %v with status %v", err, chk.Status)
+			}
+			return
+		}
+		if chk.Status == RevocationUnknown {
+			t.Fatal("unknown status without an error")
+		}
+		resp, err := ocsp.ParseResponseForCert(raw, l.Cert, w.inter.Cert)
+		if err != nil {
+			t.Fatalf("accepted (%v) a response that does not verify against the issuer: %v", chk.Status, err)
+		}
+		if resp.SerialNumber.Cmp(l.Cert.SerialNumber) != 0 {
+			t.Fatal("accepted a response for another serial")
+		}
+		if (resp.Status == ocsp.Good) != (chk.Status == RevocationGood) {
+			t.Fatalf("status %v, response says %d", chk.Status, resp.Status)
+		}
+	})
+}
+
+// FuzzCheckCRL feeds arbitrary bytes to CheckCRL with a real leaf and
+// issuer. Whatever it accepts must be a CRL whose signature verifies with the
+// issuer's key, current at now.
+func FuzzCheckCRL(f *testing.F) {
+	w := newWorld(f)
+	l := w.leaf(f, nil)
+	now := w.clock.Now()
+	const dp = "http://crl.example.com/0.crl"
+	for _, revoked := range []bool{false, true} {
+		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(time.Hour)}
+		if revoked {
+			tmpl.RevokedCertificateEntries = []x509.RevocationListEntry{{SerialNumber: l.Cert.SerialNumber, RevocationTime: now}}
+		}
+		der, err := x509.CreateRevocationList(rand.Reader, tmpl, w.inter.Cert, w.inter.Key)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(der)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		chk, err := CheckCRL(raw, dp, l.Cert, w.inter.Cert, now)
+		if err != nil {
+			if chk.Status != RevocationUnknown || !errors.Is(err, ErrUnusableResponse) {
+				t.Fatalf("error %v with status %v", err, chk.Status)
+			}
+			return
+		}
+		crl, perr := x509.ParseRevocationList(raw)
+		if perr != nil {
+			t.Fatalf("accepted (%v) bytes that do not parse: %v", chk.Status, perr)
+		}
+		if err := crl.CheckSignatureFrom(w.inter.Cert); err != nil {
+			t.Fatalf("accepted (%v) a CRL that does not verify with the issuer: %v", chk.Status, err)
+		}
+		if !now.Before(crl.NextUpdate) || crl.ThisUpdate.After(now.Add(ClockSkew)) {
+			t.Fatal("accepted a CRL that is not current")
+		}
+	})
 }

@@ -163,10 +163,14 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	state, err := in.handshake(ctx, rep)
 	if err != nil {
 		var he *HandshakeError
-		if errors.As(err, &he) && he.Reason == ReasonLegacyOnly {
-			rep.add(CodeLegacyOnly, "the server speaks only protocol versions below TLS 1.2 that cannot be negotiated: %v", he.Err)
-		} else {
-			rep.add(CodeHandshakeFailed, "%v", err)
+		rep.add(CodeHandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
+		if errors.As(err, &he) {
+			switch he.Reason {
+			case ReasonLegacyOnly:
+				rep.add(CodeLegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
+			case ReasonNoCertificate:
+				rep.add(CodeNoCertificate, "the server presented no certificate")
+			}
 		}
 		return rep, err
 	}

@@ -78,7 +78,7 @@ func (r *Report) add(code, format string, args ...any) {
 	if r.has(code) {
 		return
 	}
-	r.Findings = append(r.Findings, Finding{Code: code, Message: "tlsinspect: " + fmt.Sprintf(format, args...)})
+	r.Findings = append(r.Findings, Finding{Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 // has reports whether r has a finding with this code.
