@@ -450,7 +450,14 @@ func TestDialerRebinding(t *testing.T) {
 func TestDialerLocalhost(t *testing.T) {
 	addr, accepted := listen(t)
 	port := portOf(t, addr)
-	d := Guard{Ports: []uint16{port}}.Dialer(&net.Dialer{Timeout: 2 * time.Second})
+	// /etc/hosts only: a resolver that cannot reach any DNS server.
+	offline := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("no DNS in tests")
+	}}
+	if _, err := offline.LookupHost(context.Background(), "localhost"); err != nil {
+		t.Skipf("localhost does not resolve from /etc/hosts: %v", err)
+	}
+	d := Guard{Ports: []uint16{port}}.Dialer(&net.Dialer{Timeout: 2 * time.Second, Resolver: offline})
 	_, err := d.DialContext(context.Background(), "tcp", net.JoinHostPort("localhost", strconv.Itoa(int(port))))
 	if !errors.Is(err, ErrAddressRefused) {
 		t.Errorf("dial localhost: %v, want ErrAddressRefused", err)
