@@ -1,29 +1,3 @@
-// Package appidenttest runs an offline world for testing code that embeds an
-// appident.Checker, in the spirit of net/http/httptest: one call starts a
-// real DNS server, a test certificate authority, TLS servers and an OCSP and
-// CRL server, all on loopback, and returns an appident.Config wired to them.
-//
-//	w, err := appidenttest.NewWorld()
-//	if err != nil { ... }
-//	defer w.Close()
-//	site, err := w.AddSite(appidenttest.SiteOptions{
-//		Host:         "app.examplehealth.com",
-//		Type:         tlsinspect.OV,
-//		Organization: "Example Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
-//		ClientIDs:    []string{"my-client-id"},
-//	})
-//	checker, err := appident.New(w.Config())
-//	a, err := checker.Assess(ctx, appident.App{ClientID: "my-client-id", RedirectURIs: []string{site.URI}})
-//
-// Nothing in the world touches the internet: its Dialer reaches only the
-// world's own servers, and names not added answer NXDOMAIN. Sites need
-// names under real public suffixes ("examplehealth.com"): names under
-// .test, .example or .localhost are development targets that a Checker
-// does not look up.
-//
-// The package does not depend on package testing, so programs (a demo, a
-// command's integration test) can use it too; [New] is a convenience for
-// tests.
 package appidenttest
 
 import (
