@@ -64,11 +64,14 @@ func requirements(a *appident.Assessment) []requirement {
 		r := requirement{ID: t.id, Title: t.title, Level: t.level}
 		r.Status, r.Evidence = judge(t.id, a)
 		for _, f := range a.Findings {
-			if f.Requirement != t.id || f.Severity == label.Info {
+			if f.Requirement != t.id {
 				continue
 			}
-			if r.Status == met {
+			switch {
+			case f.Severity != label.Info && r.Status == met:
 				r.Status = notMet
+				r.Evidence = f.Message
+			case f.Severity == label.Info && r.Status == notAssessable && t.id == "R7":
 				r.Evidence = f.Message
 			}
 		}
@@ -244,7 +247,7 @@ func fixes(a *appident.Assessment, dnsServers []string) []string {
 			out = append(out, fmt.Sprintf("Add a TXT record at %s (R6):\n    %s\nthen check it with:\n    %s", where, record, dig))
 		case dnsverify.StatusMismatch:
 			out = append(out, fmt.Sprintf("The cerner-client-id records at %s name other client ids (%s). Keep them and add one for this app (R6):\n    %s\nthen check it with:\n    %s",
-				d.Name, strings.Join(d.Found, ", "), record, dig))
+				where, strings.Join(d.Found, ", "), record, dig))
 		case dnsverify.StatusError:
 			out = append(out, fmt.Sprintf("The TXT lookup at %s failed: make sure its name servers answer TXT queries over UDP and TCP, then check with:\n    %s", d.Name, dig))
 		}
@@ -354,7 +357,7 @@ func (p *reporter) report(a *appident.Assessment) {
 	}
 	p.printf("\n")
 	for _, r := range requirements(a) {
-		st := fmt.Sprintf("%-14s", r.Status)
+		st := fmt.Sprintf("%-15s", r.Status)
 		switch r.Status {
 		case met:
 			st = p.paint(ansiGreen, st)
@@ -363,8 +366,8 @@ func (p *reporter) report(a *appident.Assessment) {
 		default:
 			st = p.paint(ansiYellow, st)
 		}
-		p.printf("  %s %-6s %s %s\n", r.ID, r.Level, st, r.Title)
-		p.printf("  %23s%s\n", "", clean(r.Evidence))
+		p.printf("  %s  %-6s  %s %s\n", r.ID, r.Level, st, r.Title)
+		p.printf("  %28s%s\n", "", clean(r.Evidence))
 	}
 
 	p.printf("\n%s\n", p.paint(ansiBold, "What to fix"))

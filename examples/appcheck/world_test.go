@@ -1,0 +1,257 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consenttrust/appverify/appident/appidenttest"
+	"github.com/consenttrust/appverify/tlsinspect"
+)
+
+const (
+	describedID = "7c1e4f0a-3b2d-4e8f-9a61-0d5c2b7e8f13"
+	dvID        = "4d8a1f6e-2c9b-4e3d-8f7a-1b0c5e2d9a64"
+)
+
+// world starts an offline world with two sites: app.examplehealth.com (OV,
+// TXT record: described) and steptrack.io (DV: Unknown App), and writes its
+// root to a PEM file for -cacert.
+func world(t *testing.T) (w *appidenttest.World, cacert string) {
+	t.Helper()
+	w = appidenttest.New(t)
+	if _, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "app.examplehealth.com", Type: tlsinspect.OV,
+		Organization: "Example Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+		ClientIDs: []string{describedID},
+		TXT:       [][]string{{"v=spf1 -all"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "steptrack.io", Type: tlsinspect.DV, ClientIDs: []string{dvID},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "results.lakesidelabs.com", Type: tlsinspect.OV,
+		Organization: "Lakeside Laboratories LLC", Country: "US", State: "MN", Locality: "Duluth",
+		TXT: [][]string{{"google-site-verification=7xQ3bZ1kYhV0"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cacert = filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(cacert, w.RootPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w, cacert
+}
+
+// worldArgs are the flags that point appcheck at the world: its DNS server,
+// its root, and -connect-to for host's TLS server.
+func worldArgs(w *appidenttest.World, cacert, host string) []string {
+	return []string{"-dns", w.DNSAddr(), "-cacert", cacert, "-connect-to", host + ":443:" + w.TLSAddr(host), "-timeout", "20s"}
+}
+
+func TestDescribed(t *testing.T) {
+	w, cacert := world(t)
+	args := append(worldArgs(w, cacert, "app.examplehealth.com"), "-allow-private",
+		"-client-id", describedID, "-name", "Example Health Portal", "https://app.examplehealth.com/callback")
+	r := appcheck(t, args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"What the patient sees",
+		"  App name       Example Health Portal\n",
+		"  Organization   Example Health, Inc.\n",
+		"  Location       US, MO, Kansas City\n",
+		"  Domain         examplehealth.com\n",
+		"  R1  MUST    met             redirect URI served over HTTPS\n",
+		"  R5  SHOULD  met             OV or EV certificate rather than DV\n",
+		"  R6  SHOULD  met             cerner-client-id TXT record at the eTLD+1\n",
+		"examplehealth.com carries cerner-client-id=" + describedID,
+		"Nothing: patients see this app described in full.",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "\x1b[") {
+		t.Error("colour with NO_COLOR set and stdout not a terminal")
+	}
+	if w.Site("app.examplehealth.com").Handshakes() == 0 {
+		t.Error("the world's TLS server saw no handshake: -connect-to was not used")
+	}
+}
+
+func TestUnknown(t *testing.T) {
+	w, cacert := world(t)
+	args := append(worldArgs(w, cacert, "steptrack.io"), "-allow-private",
+		"-client-id", dvID, "-name", "StepTrack", "https://steptrack.io/auth/callback")
+	r := appcheck(t, args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"  Labels         [Unknown App]\n",
+		"  App name       (not shown)\n",
+		"  R5  SHOULD  not met         OV or EV certificate rather than DV\n",
+		"Get an OV (organization validated) or EV certificate for steptrack.io",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestMissingTXT checks the fix for a missing record: the exact record, where,
+// and the dig command against the -dns server.
+func TestMissingTXT(t *testing.T) {
+	w, cacert := world(t)
+	const id = "not-published-anywhere"
+	args := append(worldArgs(w, cacert, "results.lakesidelabs.com"), "-allow-private", "-client-id", id, "https://results.lakesidelabs.com/cb")
+	r := appcheck(t, args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	host, port, _ := strings.Cut(w.DNSAddr(), ":")
+	for _, want := range []string{
+		"  R6  SHOULD  not met         cerner-client-id TXT record at the eTLD+1\n",
+		"Add a TXT record at lakesidelabs.com (the eTLD+1 of results.lakesidelabs.com, not the host itself) (R6):",
+		`    lakesidelabs.com. TXT "cerner-client-id=` + id + `"` + "\n",
+		"    dig @" + host + " -p " + port + " +short TXT lakesidelabs.com\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestJSON checks -json against the contract: every required field, with
+// lists as [] rather than null.
+func TestJSON(t *testing.T) {
+	w, cacert := world(t)
+	for _, tt := range []struct {
+		name string
+		host string
+		args []string
+		code int
+	}{
+		{"described", "app.examplehealth.com", []string{"-client-id", describedID, "-name", "Example Health Portal", "-validated", "https://app.examplehealth.com/callback"}, 0},
+		{"unknown", "steptrack.io", []string{"-client-id", "someone-else", "https://steptrack.io/cb"}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(worldArgs(w, cacert, tt.host), "-allow-private", "-json")
+			r := appcheck(t, append(args, tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if !strings.HasPrefix(r.stdout, "{\n  \"") {
+				t.Errorf("JSON is not indented:\n%.200s", r.stdout)
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+				t.Fatalf("%v\n%s", err, r.stdout)
+			}
+			required := map[string][]string{
+				"":        {"client_id", "redirect_uri", "site", "dns", "tls", "display", "findings"},
+				"site":    {"host", "port", "etld_plus_one", "display_domain", "development"},
+				"dns":     {"name", "status", "client_ids"},
+				"tls":     {"status", "version", "certificate_type", "trusted", "self_signed", "hostname_match", "not_before", "not_after", "expired", "revocation", "organization", "location"},
+				"display": {"app_name", "organization", "location", "domain", "labels"},
+			}
+			for obj, fields := range required {
+				o := m
+				if obj != "" {
+					var ok bool
+					if o, ok = m[obj].(map[string]any); !ok {
+						t.Fatalf("%q is %T, want an object", obj, m[obj])
+					}
+				}
+				for _, f := range fields {
+					if _, ok := o[f]; !ok {
+						t.Errorf("%s lacks %q", obj, f)
+					}
+				}
+			}
+			for _, list := range []any{m["findings"], m["dns"].(map[string]any)["client_ids"], m["display"].(map[string]any)["labels"]} {
+				if _, ok := list.([]any); !ok {
+					t.Errorf("a list is %T (%v), want a JSON array", list, list)
+				}
+			}
+			loc, _ := m["tls"].(map[string]any)["location"].(map[string]any)
+			for _, f := range []string{"country", "state", "locality"} {
+				if _, ok := loc[f]; !ok {
+					t.Errorf("tls.location lacks %q", f)
+				}
+			}
+			if got := m["client_id"]; got != tt.args[1] {
+				t.Errorf("client_id = %v, want %q", got, tt.args[1])
+			}
+			display := m["display"].(map[string]any)
+			tls := m["tls"].(map[string]any)
+			switch tt.name {
+			case "described":
+				if display["organization"] != "Example Health, Inc." || display["location"] != "US, MO, Kansas City" || tls["certificate_type"] != "OV" || m["dns"].(map[string]any)["status"] != "verified" {
+					t.Errorf("described: display %v, tls %v", display, tls)
+				}
+				if labels := display["labels"].([]any); len(labels) != 1 || labels[0] != "Validated" {
+					t.Errorf("labels = %v, want [Validated]", labels)
+				}
+			case "unknown":
+				if labels := display["labels"].([]any); len(labels) != 1 || labels[0] != "Unknown App" {
+					t.Errorf("labels = %v, want [Unknown App]", labels)
+				}
+				if tls["certificate_type"] != "DV" || m["dns"].(map[string]any)["status"] != "mismatch" {
+					t.Errorf("unknown: tls %v, dns %v", tls, m["dns"])
+				}
+				if f := m["findings"].([]any); len(f) == 0 {
+					t.Error("no findings for an unknown app")
+				}
+			}
+		})
+	}
+}
+
+// TestConnectToLoopbackRefused checks that -connect-to cannot lead the
+// checker to loopback without -allow-private: the egress guard checks the
+// address actually connected, and the TLS server sees no handshake.
+func TestConnectToLoopbackRefused(t *testing.T) {
+	w, cacert := world(t)
+	site := w.Site("app.examplehealth.com")
+	args := append(worldArgs(w, cacert, "app.examplehealth.com"), "-json", "-client-id", describedID, "https://app.examplehealth.com/callback")
+	r := appcheck(t, args...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	var rep struct {
+		TLS struct {
+			Status string `json:"status"`
+		} `json:"tls"`
+		Findings []struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.TLS.Status != "error" {
+		t.Errorf("tls.status = %q, want error", rep.TLS.Status)
+	}
+	refused := false
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Code+" "+f.Message, "refus") && strings.Contains(f.Message, "loopback") {
+			refused = true
+		}
+	}
+	if !refused {
+		t.Errorf("no finding says loopback was refused: %+v", rep.Findings)
+	}
+	if n := site.Handshakes(); n != 0 {
+		t.Errorf("the TLS server completed %d handshakes; want 0", n)
+	}
+}
