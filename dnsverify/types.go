@@ -11,6 +11,10 @@ import (
 // A name that does not exist, or has no TXT records, must be reported as an
 // error for which IsNotFound reports true (a *net.DNSError with IsNotFound
 // set does); any other error is a failed lookup, never "not found".
+//
+// The Verifier passes names fully qualified, with a trailing dot, so that no
+// search domain applies. It may return before LookupTXT does when its context
+// is done (see Verifier.Verify).
 type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 }

@@ -23,6 +23,10 @@ type Verifier struct {
 // when the lookup answered (NXDOMAIN and NODATA are answers: StatusNotFound,
 // Err set to the not-found error), and StatusError with Err set for any other
 // failure: a resolver that fails never makes a record look absent.
+//
+// Verify returns when ctx is done even if the Resolver does not honour ctx
+// (*net.Resolver does not abort a query in flight); the Resolver's call then
+// ends in the background, bounded by its own timeouts.
 func (v *Verifier) Verify(ctx context.Context, name, clientID string) Result {
 	res := Result{Name: name, Want: clientID, Found: []string{}}
 	fqdn, err := checkName(strings.TrimSpace(name))
