@@ -141,8 +141,8 @@ func (w *world) inspector(addr string) *Inspector {
 		FetchDialer:  &countingDialer{},
 		Roots:        w.root.Pool(),
 		Now:          w.clock.Now,
-		Timeout:      2 * time.Second,
-		FetchTimeout: 500 * time.Millisecond,
+		Timeout:      5 * time.Second,
+		FetchTimeout: 3 * time.Second,
 		CRLCache:     &CRLCache{},
 	}
 }
