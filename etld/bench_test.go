@@ -2,6 +2,7 @@ package etld
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -40,6 +41,35 @@ func BenchmarkBarePublicSuffix(b *testing.B) {
 		}
 		sink = s
 	}
+}
+
+// BenchmarkETLDPlusOneVsBare times ETLDPlusOne and the bare
+// publicsuffix.EffectiveTLDPlusOne in alternating batches on the same
+// hosts, so that load on a shared machine falls on both alike, and reports
+// the ratio of their times ("x-bare"; the budget is 1.3).
+func BenchmarkETLDPlusOneVsBare(b *testing.B) {
+	const batch = 256
+	var ours, bare time.Duration
+	b.ReportAllocs()
+	for n := 0; n < b.N; n += batch {
+		for k := 0; k < 2; k++ {
+			start := time.Now()
+			if (n/batch+k)%2 == 0 {
+				for i := 0; i < batch; i++ {
+					sink, _ = ETLDPlusOne(benchHosts[i%len(benchHosts)])
+				}
+				ours += time.Since(start)
+			} else {
+				for i := 0; i < batch; i++ {
+					sink, _ = publicsuffix.EffectiveTLDPlusOne(benchHosts[i%len(benchHosts)])
+				}
+				bare += time.Since(start)
+			}
+		}
+	}
+	b.ReportMetric(float64(ours)/float64(bare), "x-bare")
+	b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N), "ours-ns/op")
+	b.ReportMetric(float64(bare.Nanoseconds())/float64(b.N), "bare-ns/op")
 }
 
 func BenchmarkETLDPlusOneICANNOnly(b *testing.B) {

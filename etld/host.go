@@ -177,15 +177,14 @@ func isFastHost(s string) bool {
 	}
 	start := 0 // start of the current label
 	for i := 0; i < n; i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-		case c == '.':
+		switch ldh[s[i]] {
+		case ldhAlnum:
+		case ldhDot:
 			if l := i - start; l == 0 || l > maxLabel || s[i-1] == '-' {
 				return false
 			}
 			start = i + 1
-		case c == '-':
+		case ldhHyphen:
 			if i == start || i == start+3 && s[i-1] == '-' {
 				return false
 			}
@@ -199,6 +198,26 @@ func isFastHost(s string) bool {
 	c := s[start]
 	return 'a' <= c && c <= 'z'
 }
+
+// Byte classes for isFastHost.
+const (
+	ldhOther = iota
+	ldhAlnum
+	ldhDot
+	ldhHyphen
+)
+
+var ldh = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = ldhAlnum
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = ldhAlnum
+	}
+	t['.'] = ldhDot
+	t['-'] = ldhHyphen
+	return t
+}()
 
 // normalizeHost returns host in lowercase ASCII with A-labels and no
 // trailing dot, and whether it is a name or an IP address (IPv6 given

@@ -1,6 +1,7 @@
 package etld
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -120,7 +121,7 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 
 	norm, kind, err := normalizeHost(host)
 	if err != nil {
-		return fail(err.(*HostError).Reason, err)
+		return fail(reasonOf(err), err)
 	}
 
 	// net/url must read it the same way.
@@ -154,7 +155,7 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 		site.PublicSuffix, site.ICANN = suffix, icann
 		if err != nil {
 			if !reserved {
-				return fail(err.(*HostError).Reason, err)
+				return fail(reasonOf(err), err)
 			}
 		} else {
 			site.ETLDPlusOne = etld1
@@ -176,6 +177,15 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 		site.DevelopmentReason = dev.describe(norm, port)
 	}
 	return site, nil
+}
+
+// reasonOf returns the Reason of a *HostError, or ReasonInvalidHost.
+func reasonOf(err error) Reason {
+	var he *HostError
+	if errors.As(err, &he) {
+		return he.Reason
+	}
+	return ReasonInvalidHost
 }
 
 // checkChars finds the first character a redirect URI may not hold.
