@@ -36,6 +36,9 @@ func (nameRule) Check(ev Evidence) []Finding {
 		org = ev.TLS.Organization
 	}
 	domains := [2]string{domainLabel(ev.Site.ETLDPlusOne, ev.Site.PublicSuffix), domainLabel(ev.Site.DisplayDomain, "")}
+	if domains[1] == domains[0] {
+		domains[1] = ""
+	}
 	if org == "" && domains[0] == "" && domains[1] == "" {
 		return nil // nothing to compare with
 	}
@@ -73,27 +76,27 @@ func domainLabel(domain, suffix string) string {
 	return domain
 }
 
-// The words R7 ignores: legal forms, stop words, and words too generic in
-// health apps to tie a name to an entity (ignored except in initials).
-var (
-	legalWords = map[string]bool{
-		"inc": true, "incorporated": true, "llc": true, "ltd": true, "limited": true,
-		"corp": true, "corporation": true, "co": true, "company": true, "gmbh": true,
-		"plc": true, "llp": true, "lp": true, "pllc": true, "pc": true, "sa": true, "ag": true,
-		"bv": true, "nv": true, "pty": true, "pvt": true, "srl": true, "sas": true, "ab": true,
-		"oy": true, "kg": true, "se": true, "spa": true,
-	}
-	stopWords = map[string]bool{
-		"the": true, "an": true, "and": true, "of": true, "for": true, "by": true, "my": true,
-		"app": true, "apps": true, "application": true, "mobile": true, "online": true,
-	}
-	genericWords = map[string]bool{
-		"health": true, "healthcare": true, "medical": true, "care": true, "clinic": true,
-		"patient": true, "portal": true, "services": true, "service": true, "solutions": true,
-		"systems": true, "group": true, "technologies": true, "technology": true, "software": true,
-		"digital": true, "labs": true,
-	}
+// The words R7 ignores: legal forms and stop words (ignored everywhere),
+// and words too generic in health apps to tie a name to an entity (ignored
+// except in initials).
+const (
+	ignoredWord = 1 + iota
+	genericWord
 )
+
+var wordKinds = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for _, w := range strings.Fields(`inc incorporated llc ltd limited corp corporation co company gmbh
+		plc llp lp pllc pc sa ag bv nv pty pvt srl sas ab oy kg se spa
+		the an and of for by my app apps application mobile online`) {
+		m[w] = ignoredWord
+	}
+	for _, w := range strings.Fields(`health healthcare medical care clinic patient portal services
+		service solutions systems group technologies technology software digital labs`) {
+		m[w] = genericWord
+	}
+	return m
+}()
 
 // maxNameBytes bounds the text R7 compares: longer names are cut (display
 // names are bounded to MaxRunes runes anyway).
@@ -169,12 +172,8 @@ func (w *words) add(start, end int) {
 	if w.count == len(w.spans) || utf8.RuneCount(t) < 2 {
 		return
 	}
-	w.spans[w.count] = span{
-		start:   uint16(start),
-		end:     uint16(end),
-		ignored: legalWords[string(t)] || stopWords[string(t)],
-		generic: genericWords[string(t)],
-	}
+	kind := wordKinds[string(t)]
+	w.spans[w.count] = span{start: uint16(start), end: uint16(end), ignored: kind == ignoredWord, generic: kind == genericWord}
 	w.count++
 }
 
