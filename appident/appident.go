@@ -124,6 +124,7 @@ type Checker struct {
 	dialer      tlsinspect.Dialer // handshakes: port 443
 	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443
 
+	memo     memo
 	dnsGroup singleflight.Group
 	tlsGroup singleflight.Group
 
@@ -164,6 +165,7 @@ func New(cfg Config) (*Checker, error) {
 	setDefault(&cfg.Concurrency, DefaultConcurrency)
 
 	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, cache: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
+	c.memo.max = cfg.CacheSize
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -219,12 +221,37 @@ func (c *Checker) Refresh(ctx context.Context, app App) (*Assessment, error) {
 
 func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment, error) {
 	c.stats.assessments.Add(1)
-	site, err := c.check(ctx, app)
-	if err != nil {
+	if err := c.validate(ctx, app); err != nil {
 		c.stats.errors.Add(1)
 		return nil, err
 	}
 	now := c.now()
+	key := memoKey{clientID: app.ClientID, name: app.Name, uri: app.RedirectURIs[0], validated: app.Validated, persona: app.Persona}
+	var ev evidence
+	var site etld.Site
+	parsed := false
+	if m := c.memo.get(key); m != nil && !force {
+		// The app was assessed before: if its evidence is still the
+		// cached one, so is the decision.
+		if m.a.Site.Development {
+			return m.assessment(now), nil
+		}
+		ev = evidence{dnsE: c.fresh(ctx, m.dnsKey, now), tlsE: c.fresh(ctx, m.tlsKey, now), looked: true}
+		if ev.dnsE == m.dnsE && ev.tlsE == m.tlsE {
+			if m.stale > 0 {
+				c.stats.staleServes.Add(m.stale)
+			}
+			return m.assessment(now), nil
+		}
+		site, parsed = m.a.Site, true
+	}
+	if !parsed {
+		var err error
+		if site, err = c.parser.Parse(app.RedirectURIs[0]); err != nil {
+			c.stats.errors.Add(1)
+			return nil, &RedirectURIError{URI: app.RedirectURIs[0], Err: err}
+		}
+	}
 	a := &Assessment{
 		ClientID:    app.ClientID,
 		RedirectURI: app.RedirectURIs[0],
@@ -232,29 +259,32 @@ func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment,
 		AssessedAt:  now,
 	}
 	var extra []label.Finding
+	m := &memoEntry{}
 	if !site.Development {
-		extra = c.gather(ctx, a, strings.TrimSpace(app.ClientID), now, force)
+		extra = c.gather(ctx, a, strings.TrimSpace(app.ClientID), now, force, &ev)
+		m.dnsKey, m.tlsKey, m.dnsE, m.tlsE = ev.dnsKey, ev.tlsKey, ev.dnsE, ev.tlsE
+		m.stale = uint64(ev.stale)
 	}
 	c.decide(a, app, extra)
+	if !ev.abandoned {
+		m.a = *a
+		c.memo.put(key, m)
+	}
 	return a, nil
 }
 
-// check validates app and parses its primary redirect URI.
-func (c *Checker) check(ctx context.Context, app App) (etld.Site, error) {
+// validate checks that app can be assessed at all.
+func (c *Checker) validate(ctx context.Context, app App) error {
 	if err := ctx.Err(); err != nil {
-		return etld.Site{}, fmt.Errorf("appident: %w", err)
+		return fmt.Errorf("appident: %w", err)
 	}
 	if strings.TrimSpace(app.ClientID) == "" {
-		return etld.Site{}, ErrNoClientID
+		return ErrNoClientID
 	}
 	if len(app.RedirectURIs) == 0 {
-		return etld.Site{}, ErrNoRedirectURI
+		return ErrNoRedirectURI
 	}
-	site, err := c.parser.Parse(app.RedirectURIs[0])
-	if err != nil {
-		return etld.Site{}, &RedirectURIError{URI: app.RedirectURIs[0], Err: err}
-	}
-	return site, nil
+	return nil
 }
 
 // decide applies the policy to the evidence in a and completes it.

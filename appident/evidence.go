@@ -18,16 +18,29 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
+// evidence is the cache entries an assessment rests on.
+type evidence struct {
+	dnsKey, tlsKey string
+	dnsE, tlsE     *Entry
+	// looked reports that the cache was already read for dnsE and tlsE.
+	looked bool
+	// abandoned reports evidence the caller stopped waiting for; stale
+	// counts the entries served stale.
+	abandoned bool
+	stale     int
+}
+
 // gather fills a's DNS and TLS evidence, from the cache when it is fresh and
 // by coalesced lookups otherwise, and returns the findings of appident's own
-// (stale evidence, refused dials).
-func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, now time.Time, force bool) []label.Finding {
+// (stale evidence, refused dials). It records the entries used in ev.
+func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, now time.Time, force bool, ev *evidence) []label.Finding {
 	name := a.Site.ETLDPlusOne
 	hostport := net.JoinHostPort(a.Site.Host, strconv.Itoa(a.Site.Port))
 	dnsKey, tlsKey := "dns:"+name, "tls:"+hostport
+	ev.dnsKey, ev.tlsKey = dnsKey, tlsKey
 
-	var dnsE, tlsE *Entry
-	if !force {
+	dnsE, tlsE := ev.dnsE, ev.tlsE
+	if !force && !ev.looked {
 		dnsE = c.fresh(ctx, dnsKey, now)
 		tlsE = c.fresh(ctx, tlsKey, now)
 	}
@@ -66,10 +79,12 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 			}
 		}
 		if dnsE == nil {
+			ev.abandoned = true
 			err := fmt.Errorf("%w: %w", errAbandoned, wctx.Err())
 			dnsE = &Entry{DNS: &DNSEvidence{Status: dnsverify.StatusError, Name: name, Found: []string{}, Error: err.Error(), err: err}}
 		}
 		if tlsE == nil {
+			ev.abandoned = true
 			err := fmt.Errorf("%w: %w", errAbandoned, wctx.Err())
 			tlsE = &Entry{TLS: &TLSEvidence{Error: err.Error(), err: err}}
 		}
@@ -79,13 +94,16 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 	a.TLS = tlsE.TLS.Report
 	a.TLSErr = tlsE.TLS.error()
 	a.dnsObtained, a.tlsObtained = dnsE.Obtained, tlsE.Obtained
+	ev.dnsE, ev.tlsE = dnsE, tlsE
 
 	var fs []label.Finding
 	if dnsE.Stale {
+		ev.stale++
 		c.stats.staleServes.Add(1)
 		fs = append(fs, staleFinding("DNS TXT evidence for "+name, dnsE))
 	}
 	if tlsE.Stale {
+		ev.stale++
 		c.stats.staleServes.Add(1)
 		fs = append(fs, staleFinding("TLS evidence for "+hostport, tlsE))
 	}
