@@ -9,7 +9,10 @@ import (
 	"errors"
 	"math/big"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -520,5 +523,70 @@ func TestCheckCRL(t *testing.T) {
 	}
 	if _, err := CheckCRL(mk(nil), dp, l.Cert, other.Cert, now); err == nil {
 		t.Error("CRL accepted for the wrong issuer")
+	}
+}
+
+// TestRevocationFetchPath checks that fetches go through FetchDialer only,
+// that redirects are not followed and that proxies from the environment are
+// ignored.
+func TestRevocationFetchPath(t *testing.T) {
+	w := newWorld(t)
+	target := w.rev.OCSPURL(w.inter)
+	redirector := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, target+r.URL.Path, http.StatusFound)
+	}))
+	defer redirector.Close()
+	l := w.leaf(t, func(o *pki.LeafOptions) {
+		o.CRLDistributionPoints = nil
+		o.OCSPServer = []string{redirector.URL + "/ocsp"}
+	})
+	// A proxy from the environment would swallow every request.
+	var proxyHits atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { proxyHits.Add(1) }))
+	defer proxy.Close()
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("http_proxy", proxy.URL)
+
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := w.inspector(srv.Addr())
+	r, err := in.Inspect(context.Background(), testHost, 443)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Revocation != RevocationUnknown || !strings.Contains(r.RevocationReason, "302") {
+		t.Errorf("%v (%s)", r.Revocation, r.RevocationReason)
+	}
+	if n := w.rev.OCSPRequests(); n != 0 {
+		t.Errorf("redirect followed: %d requests at the target", n)
+	}
+	if n := proxyHits.Load(); n != 0 {
+		t.Errorf("%d requests through the environment's proxy", n)
+	}
+	if d := in.Dialer.(*connectTo).dials.Load(); d != 1 {
+		t.Errorf("Dialer used %d times, want 1 (the handshake)", d)
+	}
+	if d := in.FetchDialer.(*countingDialer).dials.Load(); d != 1 {
+		t.Errorf("FetchDialer used %d times, want 1", d)
+	}
+
+	// Without FetchDialer, fetches use Dialer.
+	good := w.leaf(t, crlOnly(w))
+	srv2 := serve(t, good.TLSCertificate(), pki.TLSOptions{})
+	var fetched []string
+	in = w.inspector(srv2.Addr())
+	in.FetchDialer = nil
+	in.Dialer = dialFunc(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr != testHost+":443" {
+			fetched = append(fetched, addr)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, srv2.Addr())
+	})
+	r, err = in.Inspect(context.Background(), testHost, 443)
+	if err != nil || r.Revocation != RevocationGood {
+		t.Fatalf("%v, %v (%s)", err, r.Revocation, r.RevocationReason)
+	}
+	if len(fetched) != 1 || !strings.HasPrefix(w.rev.URL(), "http://"+fetched[0]) {
+		t.Errorf("fetches through Dialer: %q, server %s", fetched, w.rev.URL())
 	}
 }
