@@ -223,6 +223,9 @@ var ldh = func() (t [256]uint8) {
 // trailing dot, and whether it is a name or an IP address (IPv6 given
 // without brackets, IPv4 in dotted decimal). The error is a *HostError.
 func normalizeHost(host string) (string, hostKind, error) {
+	if isFastHost(host) {
+		return host, kindName, nil
+	}
 	if host == "" {
 		return "", 0, hostError(host, ReasonEmpty, nil)
 	}
