@@ -39,8 +39,9 @@ func Parse(redirectURI string) (Site, error) {
 // of native apps with ErrPrivateScheme: RFC 8252 §7.2 advises a claimed
 // https redirect URI), a missing authority or host, userinfo, an invalid
 // port, a percent-encoded host, and any host [Parser.ETLDPlusOne] refuses
-// except IP literals and single labels (the ParseError then wraps the
-// *HostError). net/url must then agree on the scheme, host and port.
+// except IP literals, single labels and reserved names (the ParseError then
+// wraps the *HostError). net/url must then agree on the scheme, host and
+// port.
 func (p Parser) Parse(redirectURI string) (Site, error) {
 	fail := func(r Reason, err error) (Site, error) {
 		return Site{}, &ParseError{URI: redirectURI, Reason: r, Err: err}

@@ -21,7 +21,8 @@ type Site struct {
 	Host string
 	// Port is the effective port: the explicit one, else 443 for https and 80 for http.
 	Port int
-	// PublicSuffix is the public suffix of Host ("com", "co.uk", "github.io").
+	// PublicSuffix is the public suffix of Host ("com", "co.uk", "github.io")
+	// under the Parser's Mode; a single label is its own. Empty for IP literals.
 	PublicSuffix string
 	// ETLDPlusOne is the registrable domain: the public suffix plus one label.
 	// Empty for development targets that have none (IP literals, single labels).
