@@ -422,3 +422,80 @@ func TestInspectSNIAndDialAddress(t *testing.T) {
 		t.Errorf("SNI %q", names)
 	}
 }
+
+// alertServer answers every ClientHello with one fatal TLS alert, as a
+// server that speaks only SSL 3.0 (protocol_version, 70) or that shares no
+// suite with the client (handshake_failure, 40) does.
+func alertServer(t *testing.T, alert byte) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+			buf := make([]byte, 1024)
+			_, _ = c.Read(buf)
+			_, _ = c.Write([]byte{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, alert})
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	return ln.Addr().String()
+}
+
+func TestInspectAlerts(t *testing.T) {
+	for _, tt := range []struct {
+		alert  byte
+		reason Reason
+		code   string
+	}{
+		{70, ReasonLegacyOnly, CodeLegacyOnly},
+		{40, ReasonOther, CodeHandshakeFailed},
+	} {
+		in := &Inspector{Dialer: &connectTo{addr: alertServer(t, tt.alert)}, Timeout: 5 * time.Second}
+		r, err := in.Inspect(context.Background(), testHost, 443)
+		var he *HandshakeError
+		if !errors.As(err, &he) || he.Reason != tt.reason {
+			t.Errorf("alert %d: err = %v, want reason %v", tt.alert, err, tt.reason)
+			continue
+		}
+		if tt.reason == ReasonLegacyOnly && !errors.Is(err, ErrLegacyTLSOnly) {
+			t.Errorf("alert %d: %v is not ErrLegacyTLSOnly", tt.alert, err)
+		}
+		if !r.HasFinding(tt.code) || !r.HasFinding(CodeHandshakeFailed) {
+			t.Errorf("alert %d: findings %v", tt.alert, r.Findings)
+		}
+	}
+}
+
+func TestReasonText(t *testing.T) {
+	for r := ReasonOther; r <= ReasonNoCertificate; r++ {
+		b, err := r.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Reason
+		if err := back.UnmarshalText(b); err != nil || back != r || r.String() != string(b) {
+			t.Errorf("round trip of %d via %q: %v, %v", int(r), b, back, err)
+		}
+	}
+	if _, err := Reason(99).MarshalText(); err == nil {
+		t.Error("MarshalText(99) succeeded")
+	}
+	var r Reason
+	if err := r.UnmarshalText([]byte("nope")); err == nil {
+		t.Error("UnmarshalText(nope) succeeded")
+	}
+	e := &HandshakeError{Host: "h", Port: 1, Reason: 99}
+	if errors.Is(e, ErrTimeout) || e.Error() != "tlsinspect: h:1: handshake failed" {
+		t.Errorf("out-of-range reason: %v", e)
+	}
+}
