@@ -44,67 +44,120 @@ func BenchmarkAssessCached(b *testing.B) {
 	}
 }
 
-// BenchmarkRawWork is the baseline of BenchmarkAssessCold: the network work
-// an assessment cannot avoid, by hand, against the same servers: one TXT
-// query (miekg/dns) and one verified TLS handshake, run concurrently.
+// rawWork is the network work an assessment cannot avoid, done by hand
+// against the same servers: one TXT query (miekg/dns) and one verified TLS
+// handshake, run concurrently.
+type rawWork struct {
+	w      *appidenttest.World
+	site   *appidenttest.Site
+	dns    *dns.Client
+	tlsCfg *tls.Config
+}
+
+func newRawWork(w *appidenttest.World, site *appidenttest.Site) *rawWork {
+	return &rawWork{w: w, site: site, dns: &dns.Client{Timeout: 2 * time.Second},
+		tlsCfg: &tls.Config{ServerName: site.Host, RootCAs: w.Roots()}}
+}
+
+func (r *rawWork) do(ctx context.Context) error {
+	var wg sync.WaitGroup
+	var dnsErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m := new(dns.Msg)
+		m.SetQuestion(dns.Fqdn(r.site.ETLDPlusOne), dns.TypeTXT)
+		m.SetEdns0(1232, false)
+		resp, _, err := r.dns.ExchangeContext(ctx, m, r.w.DNSAddr())
+		if err == nil && len(resp.Answer) == 0 {
+			err = fmt.Errorf("no answer")
+		}
+		dnsErr = err
+	}()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", r.site.Addr)
+	if err == nil {
+		tc := tls.Client(conn, r.tlsCfg)
+		err = tc.HandshakeContext(ctx)
+		tc.Close()
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return dnsErr
+}
+
+// coldAssess is an assessment with a fresh cache: the lookup, the
+// handshake, the certificate's analysis (its CRL comes from tlsinspect's
+// process-wide CRL cache after the first time) and the decision.
+func coldAssess(ctx context.Context, cfg appident.Config, app appident.App) error {
+	cfg.Cache = appident.NewLRU(4)
+	c, err := appident.New(cfg)
+	if err != nil {
+		return err
+	}
+	a, err := c.Assess(ctx, app)
+	if err != nil {
+		return err
+	}
+	if !a.Described {
+		return fmt.Errorf("not described: %v", a.Findings)
+	}
+	return nil
+}
+
+// BenchmarkRawWork is the baseline of BenchmarkAssessCold.
 func BenchmarkRawWork(b *testing.B) {
 	w, site := benchWorld(b)
+	r := newRawWork(w, site)
 	ctx := context.Background()
-	dnsClient := &dns.Client{Timeout: 2 * time.Second}
-	tlsCfg := &tls.Config{ServerName: site.Host, RootCAs: w.Roots()}
 	b.ReportAllocs()
 	for b.Loop() {
-		var wg sync.WaitGroup
-		var dnsErr error
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			m := new(dns.Msg)
-			m.SetQuestion(dns.Fqdn(site.ETLDPlusOne), dns.TypeTXT)
-			m.SetEdns0(1232, false)
-			r, _, err := dnsClient.ExchangeContext(ctx, m, w.DNSAddr())
-			if err == nil && len(r.Answer) == 0 {
-				err = fmt.Errorf("no answer")
-			}
-			dnsErr = err
-		}()
-		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", site.Addr)
-		if err != nil {
+		if err := r.do(ctx); err != nil {
 			b.Fatal(err)
-		}
-		tc := tls.Client(conn, tlsCfg)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			b.Fatal(err)
-		}
-		tc.Close()
-		wg.Wait()
-		if dnsErr != nil {
-			b.Fatal(dnsErr)
 		}
 	}
 }
 
-// BenchmarkAssessCold is an assessment with a fresh cache each iteration:
-// the lookup, the handshake, the certificate's analysis (its CRL comes
-// from tlsinspect's process-wide CRL cache after the first iteration) and
-// the decision. Compare with BenchmarkRawWork.
+// BenchmarkAssessCold is a cold Assess: compare with BenchmarkRawWork.
 func BenchmarkAssessCold(b *testing.B) {
 	w, site := benchWorld(b)
-	cfg := w.Config()
-	app := site.App(clientID, "Example Health")
+	cfg, app := w.Config(), site.App(clientID, "Example Health")
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		cfg.Cache = appident.NewLRU(4)
-		c, err := appident.New(cfg)
-		if err != nil {
+		if err := coldAssess(ctx, cfg, app); err != nil {
 			b.Fatal(err)
 		}
-		a, err := c.Assess(ctx, app)
-		if err != nil || !a.Described {
-			b.Fatalf("%v, %v", a, err)
-		}
 	}
+}
+
+// BenchmarkAssessColdRatio interleaves the raw work and a cold Assess in
+// one loop, so that both see the same machine load, and reports the ratio
+// of their times (cold/raw).
+func BenchmarkAssessColdRatio(b *testing.B) {
+	w, site := benchWorld(b)
+	r := newRawWork(w, site)
+	cfg, app := w.Config(), site.App(clientID, "Example Health")
+	ctx := context.Background()
+	var raw, cold time.Duration
+	n := 0
+	for b.Loop() {
+		t := time.Now()
+		if err := r.do(ctx); err != nil {
+			b.Fatal(err)
+		}
+		raw += time.Since(t)
+		t = time.Now()
+		if err := coldAssess(ctx, cfg, app); err != nil {
+			b.Fatal(err)
+		}
+		cold += time.Since(t)
+		n++
+	}
+	b.ReportMetric(float64(raw.Nanoseconds())/float64(n), "raw-ns/op")
+	b.ReportMetric(float64(cold.Nanoseconds())/float64(n), "cold-ns/op")
+	b.ReportMetric(float64(cold)/float64(raw), "cold/raw")
 }
 
 // BenchmarkAssessAll re-verifies 1,000 apps on 100 loopback sites with a

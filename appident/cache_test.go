@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -324,5 +325,21 @@ func TestRefusalIsNotServedStale(t *testing.T) {
 	a = assess(t, guarded, app)
 	if !errors.Is(a.TLSErr, appident.ErrRefused) || !hasFinding(a.Findings, "egress.refused") {
 		t.Errorf("from the store: TLSErr %v, findings %v; want the refusal", a.TLSErr, codes(a.Findings))
+	}
+}
+
+func TestVanishedHostIsNotServedStale(t *testing.T) {
+	// The redirect host no longer resolves: an answer, not a hiccup.
+	w, site := clockWorld(t, "app.vanished.com")
+	store := &mapCache{m: map[string][]byte{}}
+	cfg := w.Config()
+	cfg.Cache = store
+	assess(t, newChecker(t, cfg), site.App(clientID, "X"))
+	cfg.Dialer = &net.Dialer{Resolver: w.NetResolver()} // the host has no A record
+	cfg.AllowPrivate = false
+	w.Advance(13 * time.Hour)
+	a := assess(t, newChecker(t, cfg), site.App(clientID, "X"))
+	if a.TLSErr == nil || hasFinding(a.Findings, "cache.stale") || a.Described {
+		t.Fatalf("TLSErr %v, findings %v: want the failure, not stale evidence", a.TLSErr, codes(a.Findings))
 	}
 }

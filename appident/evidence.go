@@ -307,7 +307,8 @@ func (ev *TLSEvidence) error() error {
 
 // isTemporary reports whether err is a transient failure, worth serving
 // stale evidence over: a timeout, a refused or reset connection, a
-// temporary DNS failure.
+// temporary failure to resolve the host. A refusal by the egress guard, a
+// host that no longer resolves, a server that does not speak TLS are not.
 func isTemporary(err error) bool {
 	if err == nil || errors.Is(err, ErrRefused) {
 		return false
@@ -316,6 +317,11 @@ func isTemporary(err error) bool {
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
 		return true
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		// The redirect host's name: gone is an answer, a timeout is not.
+		return de.IsTimeout || de.IsTemporary
 	}
 	var t interface{ Temporary() bool }
 	if errors.As(err, &t) && t.Temporary() {
