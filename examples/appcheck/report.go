@@ -249,7 +249,7 @@ func fixes(a *appident.Assessment, dnsServers []string) []string {
 			out = append(out, fmt.Sprintf("The cerner-client-id records at %s name other client ids (%s). Keep them and add one for this app (R6):\n    %s\nthen check it with:\n    %s",
 				where, strings.Join(d.Found, ", "), record, dig))
 		case dnsverify.StatusError:
-			out = append(out, fmt.Sprintf("The TXT lookup at %s failed: make sure its name servers answer TXT queries over UDP and TCP, then check with:\n    %s", d.Name, dig))
+			out = append(out, fmt.Sprintf("The TXT lookup at %s failed: make sure its name servers answer TXT queries over UDP and TCP, and that it carries (R6):\n    %s\nthen check it with:\n    %s", d.Name, record, dig))
 		}
 	}
 	r := a.TLS

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -253,5 +254,86 @@ func TestConnectToLoopbackRefused(t *testing.T) {
 	}
 	if n := site.Handshakes(); n != 0 {
 		t.Errorf("the TLS server completed %d handshakes; want 0", n)
+	}
+}
+
+// TestProblems runs appcheck on sites with one problem each and checks the
+// requirement it breaks and the fix it prints.
+func TestProblems(t *testing.T) {
+	w := appidenttest.New(t)
+	ov := func(host string) appidenttest.SiteOptions {
+		return appidenttest.SiteOptions{
+			Host: host, Type: tlsinspect.OV, ClientIDs: []string{"id-" + host},
+			Organization: "Example Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+		}
+	}
+	selfSigned := ov("vitals.homebrewhealth.com")
+	selfSigned.SelfSigned = true
+	expired := ov("rx.sunsetpharmacy.com")
+	expired.Expired = true
+	revoked := ov("patients.oldtownclinic.com")
+	revoked.Revoked = true
+	cdn := ov("app.fitpulse.co")
+	cdn.CDN = true
+	legacy := ov("old.legacyclinic.com")
+	legacy.MaxVersion = tls.VersionTLS11
+	down := ov("app.downclinic.com")
+	down.TLSFault = appidenttest.TLSDown
+	servfail := ov("app.brokendns.com")
+	servfail.DNSFault = 2
+
+	cacert := filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(cacert, w.RootPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		opts appidenttest.SiteOptions
+		want []string
+	}{
+		{selfSigned, []string{"  R4  SHOULD  not met ", "Replace the self-signed certificate on vitals.homebrewhealth.com"}},
+		{expired, []string{"  R4  SHOULD  not met ", "Renew the certificate for rx.sunsetpharmacy.com: it expired on "}},
+		{revoked, []string{"  R4  SHOULD  not met ", "The certificate for patients.oldtownclinic.com was revoked"}},
+		{cdn, []string{"  R5  SHOULD  not met ", "is your CDN's: upload your own OV or EV certificate"}},
+		{legacy, []string{"  R3  SHOULD  not met ", "TLS1.1 negotiated", "Enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
+		{down, []string{"  R3  SHOULD  not assessable  TLS 1.2 or higher\n", "no TLS handshake completed", "Make https://app.downclinic.com:443/ answer a TLS handshake"}},
+		{servfail, []string{"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n", "The TXT lookup at brokendns.com failed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.opts.Host, func(t *testing.T) {
+			site, err := w.AddSite(tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := append(worldArgs(w, cacert, site.Host), "-allow-private", "-timeout", "5s", "-client-id", "id-"+site.Host, site.URI)
+			r := appcheck(t, args...)
+			if r.code != 1 {
+				t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("report lacks %q:\n%s", want, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestDevelopment checks a development redirect URI: nothing is dialled or
+// looked up, the report says so, and the app is shown as Unknown App.
+func TestDevelopment(t *testing.T) {
+	r := appcheck(t, "-client-id", "dev-0001", "-dns", "127.0.0.1:9", "http://localhost:8080/cb")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"  R1  MUST    not met         redirect URI served over HTTPS\n",
+		"  R2  SHOULD  not met         port 443 only\n",
+		"  R5  SHOULD  not assessable  OV or EV certificate rather than DV\n",
+		"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n",
+		"it cannot be assessed and patients see only \"localhost\"",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }
