@@ -343,3 +343,35 @@ func TestVanishedHostIsNotServedStale(t *testing.T) {
 		t.Fatalf("TLSErr %v, findings %v: want the failure, not stale evidence", a.TLSErr, codes(a.Findings))
 	}
 }
+
+func TestGarbageServerIsNotServedStale(t *testing.T) {
+	// A host that stops speaking TLS is a lasting failure: no stale evidence.
+	w, site := clockWorld(t, "app.nottls.com")
+	store := &mapCache{m: map[string][]byte{}}
+	cfg := w.Config()
+	cfg.Cache = store
+	assess(t, newChecker(t, cfg), site.App(clientID, "X"))
+	garbage, err := w.AddSite(appidenttest.SiteOptions{Host: "www.nottls.com", TLSFault: appidenttest.TLSGarbage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Dialer = &redirectDialer{from: net.JoinHostPort(site.Host, "443"), to: garbage.Addr}
+	w.Advance(13 * time.Hour)
+	a := assess(t, newChecker(t, cfg), site.App(clientID, "X"))
+	if a.TLSErr == nil || hasFinding(a.Findings, "cache.stale") || a.Described {
+		t.Fatalf("TLSErr %v, findings %v: want the failure, not stale evidence", a.TLSErr, codes(a.Findings))
+	}
+}
+
+// redirectDialer dials to whenever from is asked for, as curl's --connect-to.
+type redirectDialer struct {
+	from, to string
+	d        net.Dialer
+}
+
+func (r *redirectDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if address == r.from {
+		address = r.to
+	}
+	return r.d.DialContext(ctx, network, address)
+}

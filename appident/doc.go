@@ -30,16 +30,17 @@
 //
 //   - At consent time, call Assess. Evidence is cached per site (the TXT
 //     records per eTLD+1, the TLS inspection per host and port) for
-//     Config.CacheTTL, 12 hours by default, so a consent page normally costs
-//     a cache lookup and a policy decision. Apps on the same domain share the
-//     evidence; the display is computed for each app. Concurrent requests
+//     Config.CacheTTL, 12 hours by default, and each app's decision is
+//     remembered with the evidence it rests on, so a consent page normally
+//     costs two cache reads and a copy (about a microsecond). Apps on the
+//     same domain share the evidence; the display is decided for each app. Concurrent requests
 //     for the same site share one DNS lookup and one TLS handshake, run under
 //     a context of their own, so one request giving up never fails the
 //     others.
 //   - Nightly (or hourly), re-verify every registered app with
 //     [Checker.AssessAll], which runs Config.Concurrency assessments at once
 //     and yields each result as it finishes; one app's error never stops
-//     the batch.
+//     the batch (see the loop below).
 //   - When a developer says they fixed a TXT record or a certificate, call
 //     [Checker.Refresh]: it looks the evidence up again now and replaces the
 //     cached evidence for every app on the site.

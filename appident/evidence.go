@@ -243,7 +243,7 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 	ev := &TLSEvidence{Report: rep, Refused: rec.refusals()}
 	e := &Entry{Obtained: now, TLS: ev}
 	if err != nil {
-		ev.err, ev.Error, ev.Temporary = err, err.Error(), !errors.Is(err, ErrRefused) && isTemporary(err)
+		ev.err, ev.Error, ev.Temporary = err, err.Error(), tlsTemporary(err)
 		c.log.Debug("appident: TLS inspection failed", "host", host, "port", port, "err", err, "temporary", ev.Temporary)
 	}
 	if !ev.ok() {
@@ -303,6 +303,24 @@ func (ev *TLSEvidence) error() error {
 		return &cachedError{msg: ev.Error, refused: refused, temporary: ev.Temporary}
 	}
 	return nil
+}
+
+// tlsTemporary reports whether an inspection's error is transient: a
+// timeout, a refused, closed or reset connection, a temporary failure to
+// resolve the host. A server that does not speak TLS (or only legacy
+// versions), sends too much or no certificate, and a refusal by the egress
+// guard are lasting.
+func tlsTemporary(err error) bool {
+	switch {
+	case err == nil, errors.Is(err, ErrRefused),
+		errors.Is(err, tlsinspect.ErrNotTLS), errors.Is(err, tlsinspect.ErrLegacyTLSOnly),
+		errors.Is(err, tlsinspect.ErrTooLarge), errors.Is(err, tlsinspect.ErrNoCertificate),
+		errors.Is(err, tlsinspect.ErrInvalidTarget):
+		return false
+	case errors.Is(err, tlsinspect.ErrTimeout), errors.Is(err, tlsinspect.ErrRefused), errors.Is(err, tlsinspect.ErrClosed):
+		return true
+	}
+	return isTemporary(err)
 }
 
 // isTemporary reports whether err is a transient failure, worth serving
