@@ -45,6 +45,16 @@
 //     [Checker.Refresh]: it looks the evidence up again now and replaces the
 //     cached evidence for every app on the site.
 //
+// The nightly re-verification:
+//
+//	for r := range checker.AssessAll(ctx, apps) {
+//		if r.Err != nil {
+//			log.Printf("%s: %v", r.App.ClientID, r.Err)
+//			continue
+//		}
+//		store(r.App.ClientID, r.Assessment.Display)
+//	}
+//
 // Assess returns an error only when an app cannot be assessed at all: an
 // empty client id, no redirect URI, an unparseable primary redirect URI (a
 // [*RedirectURIError] wrapping etld's error), or a context already done.
