@@ -3,6 +3,7 @@ package appident
 import (
 	"container/list"
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,18 @@ func (e *Entry) Until() time.Time {
 		return e.StaleUntil
 	}
 	return e.Expires
+}
+
+// usable reports whether e is an entry of the kind key names: a shared
+// store that returns something else is treated as a miss.
+func (e *Entry) usable(key string) bool {
+	if e == nil {
+		return false
+	}
+	if strings.HasPrefix(key, "dns:") {
+		return e.DNS != nil
+	}
+	return e.TLS != nil
 }
 
 // failed reports whether the entry records a failed lookup.

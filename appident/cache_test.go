@@ -375,3 +375,30 @@ func (r *redirectDialer) DialContext(ctx context.Context, network, address strin
 	}
 	return r.d.DialContext(ctx, network, address)
 }
+
+// junkCache returns entries that hold nothing, as a confused shared store might.
+type junkCache struct{}
+
+func (junkCache) Get(context.Context, string) (*appident.Entry, bool) {
+	return &appident.Entry{Expires: time.Now().Add(time.Hour), StaleUntil: time.Now().Add(2 * time.Hour)}, true
+}
+
+func (junkCache) Set(context.Context, string, *appident.Entry) {}
+
+func TestJunkFromTheCacheIsAMiss(t *testing.T) {
+	w := appidenttest.New(t)
+	site, err := w.AddSite(ovSite("app.junkcache.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := w.Config()
+	cfg.Cache = junkCache{}
+	c := newChecker(t, cfg)
+	a := assess(t, c, site.App(clientID, "X"))
+	if a.DNS.Status != dnsverify.StatusVerified || a.TLSErr != nil || !a.Described {
+		t.Fatalf("DNS %v, TLSErr %v, described %v: want junk entries ignored and the evidence looked up", a.DNS.Status, a.TLSErr, a.Described)
+	}
+	if st := c.Stats(); st.CacheMisses != 2 || st.DNSLookups != 1 || st.Handshakes != 1 {
+		t.Errorf("Stats %+v: want two misses and the lookups", st)
+	}
+}

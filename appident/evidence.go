@@ -138,7 +138,7 @@ func (c *Checker) countShared(shared bool) {
 // fresh returns the cached entry under key if it may be used at now.
 func (c *Checker) fresh(ctx context.Context, key string, now time.Time) *Entry {
 	e, ok := c.cache.Get(ctx, key)
-	if ok && e != nil && now.Before(e.Expires) {
+	if ok && e.usable(key) && now.Before(e.Expires) {
 		c.stats.cacheHits.Add(1)
 		return e
 	}
@@ -156,7 +156,8 @@ func flightContext(parent context.Context, d time.Duration) (context.Context, co
 // lookupDNS looks up the TXT records at name and stores the evidence.
 func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool) *Entry {
 	old, hadOld := c.cache.Get(parent, key)
-	if hadOld && old != nil && !force && c.now().Before(old.Expires) {
+	hadOld = hadOld && old.usable(key)
+	if hadOld && !force && c.now().Before(old.Expires) {
 		return old // another flight refreshed it meanwhile
 	}
 	ctx, cancel := flightContext(parent, c.cfg.DNSTimeout)
@@ -209,7 +210,7 @@ func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool
 // staleFrom returns old marked stale, to be served while a refresh fails
 // transiently, or nil if it may not be.
 func (c *Checker) staleFrom(old *Entry, hadOld, temporary bool, now time.Time) *Entry {
-	if !temporary || !hadOld || old == nil || old.failed() || !now.Before(old.StaleUntil) {
+	if !temporary || !hadOld || old.failed() || !now.Before(old.StaleUntil) {
 		return nil
 	}
 	s := *old
@@ -224,7 +225,8 @@ func (c *Checker) staleFrom(old *Entry, hadOld, temporary bool, now time.Time) *
 // inspectTLS inspects host:port and stores the evidence.
 func (c *Checker) inspectTLS(parent context.Context, key, host string, port int, force bool) *Entry {
 	old, hadOld := c.cache.Get(parent, key)
-	if hadOld && old != nil && !force && c.now().Before(old.Expires) {
+	hadOld = hadOld && old.usable(key)
+	if hadOld && !force && c.now().Before(old.Expires) {
 		return old
 	}
 	ctx, cancel := flightContext(parent, c.cfg.TLSTimeout)
@@ -302,8 +304,13 @@ func (ev *TLSEvidence) error() error {
 		}
 		return &cachedError{msg: ev.Error, refused: refused, temporary: ev.Temporary}
 	}
+	if ev.Report == nil {
+		return errNoTLSEvidence
+	}
 	return nil
 }
+
+var errNoTLSEvidence = errors.New("appident: no TLS evidence")
 
 // tlsTemporary reports whether an inspection's error is transient: a
 // timeout, a refused, closed or reset connection, a temporary failure to
