@@ -590,3 +590,21 @@ func TestRevocationFetchPath(t *testing.T) {
 		t.Errorf("fetches through Dialer: %q, server %s", fetched, w.rev.URL())
 	}
 }
+
+// TestRevocationStapleMisorderedChain: the staple is first checked against
+// the second presented certificate; when the verified chain's issuer is
+// another one, it is checked again against that issuer.
+func TestRevocationStapleMisorderedChain(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, nil)
+	stray, err := w.root.NewIntermediate("Stray CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood))
+	cert.Certificate = [][]byte{cert.Certificate[0], stray.Cert.Raw, w.inter.Cert.Raw}
+	r := w.inspect(t, cert, pki.TLSOptions{}, nil)
+	if !r.Trusted || r.Revocation != RevocationGood || r.RevocationSource != SourceStapled || len(r.Chain) != 3 {
+		t.Errorf("Trusted %v, %v from %q (%s), chain %d", r.Trusted, r.Revocation, r.RevocationSource, r.RevocationReason, len(r.Chain))
+	}
+}
