@@ -608,3 +608,30 @@ func TestRevocationStapleMisorderedChain(t *testing.T) {
 		t.Errorf("Trusted %v, %v from %q (%s), chain %d", r.Trusted, r.Revocation, r.RevocationSource, r.RevocationReason, len(r.Chain))
 	}
 }
+
+// TestInspectConcurrent shares one Inspector and CRL cache between
+// goroutines (run with -race).
+func TestInspectConcurrent(t *testing.T) {
+	w := newWorld(t)
+	l := w.leaf(t, crlOnly(w))
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := w.inspector(srv.Addr())
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			r, err := in.Inspect(context.Background(), testHost, 443)
+			if err == nil && r.Revocation != RevocationGood {
+				err = errors.New(r.RevocationReason)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := w.rev.CRLRequests(); n < 1 || n > 8 {
+		t.Errorf("%d CRL requests", n)
+	}
+}
