@@ -71,8 +71,6 @@ func requirements(a *appident.Assessment) []requirement {
 			case f.Severity != label.Info && r.Status == met:
 				r.Status = notMet
 				r.Evidence = f.Message
-			case f.Severity == label.Info && r.Status == notAssessable && t.id == "R7":
-				r.Evidence = f.Message
 			}
 		}
 		out = append(out, r)
@@ -194,10 +192,19 @@ func judge(id string, a *appident.Assessment) (status, string) {
 		}
 		return notAssessable, ev
 	case "R7":
-		if a.Described && a.Display.AppName != "" {
-			return notAssessable, fmt.Sprintf("%q is shown beside %q: their alignment is for the platform's reviewers", a.Display.AppName, a.Display.Organization)
+		// package label's R7 rule compares the name with the organization
+		// and the domain; its name.misaligned finding overrules this "met"
+		// in requirements, and name.missing says why it was not assessable.
+		org := "the domain " + site.DisplayDomain
+		if r != nil && r.Organization != "" {
+			org = fmt.Sprintf("%q or %s", r.Organization, org)
 		}
-		return notAssessable, "judged by the platform's reviewers at registration"
+		for _, f := range a.Findings {
+			if f.Requirement == "R7" && f.Severity == label.Info {
+				return notAssessable, f.Message
+			}
+		}
+		return met, fmt.Sprintf("the name shares a word with %s", org)
 	case "R8":
 		if site.Scheme == "https" {
 			return met, "an https redirect URI (for a native app, claimed per RFC 8252 §7.2)"

@@ -74,6 +74,7 @@ func TestDescribed(t *testing.T) {
 		"  R5  SHOULD  met             OV or EV certificate rather than DV\n",
 		"  R6  SHOULD  met             cerner-client-id TXT record at the eTLD+1\n",
 		"examplehealth.com carries cerner-client-id=" + describedID,
+		"  R7  SHOULD  met             app name aligns with its website or legal entity\n",
 		"Nothing: patients see this app described in full.",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -335,5 +336,21 @@ func TestDevelopment(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// An app whose name shares nothing with its organization or domain is still
+// described (R7 is a should that withholds nothing), but R7 is reported not
+// met with a fix.
+func TestMisalignedName(t *testing.T) {
+	w, cacert := world(t)
+	args := append(worldArgs(w, cacert, "app.examplehealth.com"), "-allow-private",
+		"-client-id", describedID, "-name", "Zebra Tracker", "https://app.examplehealth.com/callback")
+	r := appcheck(t, args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if want := "  R7  SHOULD  not met         app name aligns with its website or legal entity\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("report lacks %q:\n%s", want, r.stdout)
 	}
 }
