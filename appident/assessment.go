@@ -39,9 +39,9 @@ type Assessment struct {
 
 // Report is an Assessment in the shape of the JSON report of the outside
 // contract (CONTRACT.md, "The JSON report"): snake_case names, lists never
-// null, times RFC 3339 in UTC. DNS and TLS are null when they were not
-// attempted (a development target). Fields beyond the contract's are added
-// after its own.
+// null, times RFC 3339 in UTC. DNS and TLS are always objects: when they
+// were not attempted (a development target) their status is "error" and
+// their error says why. Fields beyond the contract's are added after its own.
 type Report struct {
 	ClientID    string          `json:"client_id"`
 	RedirectURI string          `json:"redirect_uri"`
@@ -164,9 +164,12 @@ func (a *Assessment) Report() Report {
 			Requirement: f.Requirement, Withholds: f.Withholds,
 		})
 	}
-	if d := a.DNS; d != nil {
+	if d := a.DNS; d == nil {
+		r.DNS = &DNSReport{Name: a.Site.ETLDPlusOne, Status: dnsverify.StatusError.String(), ClientIDs: []string{},
+			Error: "not looked up: the redirect URI is a development target"}
+	} else {
 		r.DNS = &DNSReport{
-			Name: d.Name, Status: dnsStatusName(d.Status), ClientIDs: nonNil(d.Found),
+			Name: d.Name, Status: d.Status.String(), ClientIDs: nonNil(d.Found),
 			TTLSeconds: int64(d.TTL / time.Second), Authenticated: d.Authenticated, Server: d.Server,
 		}
 		if d.Err != nil && d.Status == dnsverify.StatusError {
@@ -176,11 +179,12 @@ func (a *Assessment) Report() Report {
 			r.DNS.CheckedAt = rfc3339(a.dnsObtained)
 		}
 	}
-	if !a.Site.Development || a.TLS != nil || a.TLSErr != nil {
-		r.TLS = tlsReport(a.TLS, a.TLSErr)
-		if r.TLS != nil && !a.tlsObtained.IsZero() {
-			r.TLS.CheckedAt = rfc3339(a.tlsObtained)
-		}
+	r.TLS = tlsReport(a.TLS, a.TLSErr)
+	if a.TLS == nil && a.TLSErr == nil {
+		r.TLS.Error = "not dialled: the redirect URI is a development target"
+	}
+	if !a.tlsObtained.IsZero() {
+		r.TLS.CheckedAt = rfc3339(a.tlsObtained)
 	}
 	return r
 }
@@ -201,7 +205,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 	if t.Version == "" {
 		t.Version = versionName(rep.Version)
 	}
-	t.CertificateType = certTypeName(rep.Type)
+	t.CertificateType = rep.Type.String()
 	t.Trusted, t.SelfSigned, t.HostnameMatch = rep.Trusted, rep.SelfSigned, rep.HostnameMatch
 	if !rep.NotBefore.IsZero() {
 		s := rfc3339(rep.NotBefore)
@@ -212,7 +216,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 		t.NotAfter = &s
 	}
 	t.Expired, t.NotYetValid = rep.Expired, rep.NotYetValid
-	t.Revocation = revocationName(rep.Revocation)
+	t.Revocation = rep.Revocation.String()
 	t.Organization = rep.Organization
 	t.Location = LocationReport{Country: rep.Location.Country, State: rep.Location.State, Locality: rep.Location.Locality}
 	t.Address, t.CipherSuite = rep.Address, rep.CipherSuite
@@ -243,42 +247,6 @@ func severityName(s label.Severity) string {
 		return "should"
 	}
 	return "info"
-}
-
-func dnsStatusName(s dnsverify.Status) string {
-	switch s {
-	case dnsverify.StatusVerified:
-		return "verified"
-	case dnsverify.StatusNotFound:
-		return "not_found"
-	case dnsverify.StatusMismatch:
-		return "mismatch"
-	}
-	return "error"
-}
-
-func certTypeName(t tlsinspect.CertType) string {
-	switch t {
-	case tlsinspect.EV:
-		return "EV"
-	case tlsinspect.OV:
-		return "OV"
-	case tlsinspect.IV:
-		return "IV"
-	case tlsinspect.DV:
-		return "DV"
-	}
-	return "unknown"
-}
-
-func revocationName(r tlsinspect.Revocation) string {
-	switch r {
-	case tlsinspect.RevocationGood:
-		return "good"
-	case tlsinspect.RevocationRevoked:
-		return "revoked"
-	}
-	return "unknown"
 }
 
 func versionName(v uint16) string {

@@ -188,7 +188,13 @@ func TestReportJSONDevelopmentTarget(t *testing.T) {
 	m := decode(t, a)
 	checkField(t, m, true, "site", "development")
 	checkField(t, m, "localhost", "site", "development_reason")
-	checkField(t, m, nil, "dns")
-	checkField(t, m, nil, "tls")
+	// Not looked up, yet the objects the contract names are present, so a
+	// script reading dns.status or tls.status never meets a null.
+	checkField(t, m, "error", "dns", "status")
+	checkField(t, m, []any{}, "dns", "client_ids")
+	checkField(t, m, "error", "tls", "status")
+	checkField(t, m, "unknown", "tls", "certificate_type")
+	checkField(t, m, "unknown", "tls", "revocation")
+	checkField(t, m, "not dialled: the redirect URI is a development target", "tls", "error")
 	checkField(t, m, []any{"Unknown App"}, "display", "labels")
 }

@@ -460,8 +460,10 @@ func (s *Site) start(opts SiteOptions) error {
 	now := w.Now()
 	lo := pki.LeafOptions{
 		DNSNames:  opts.DNSNames,
+		// 90 days, as public CAs issue them: within the CA/Browser Forum
+		// maximum, so reports carry no cert.validity_too_long finding.
 		NotBefore: now.Add(-time.Hour),
-		NotAfter:  now.AddDate(1, 0, 0),
+		NotAfter:  now.AddDate(0, 0, 90),
 	}
 	if len(lo.DNSNames) == 0 {
 		lo.DNSNames = []string{s.Host}
