@@ -294,6 +294,7 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 		DNS:       a.DNS,
 		TLS:       a.TLS,
 		TLSErr:    a.TLSErr,
+		ClientID:  strings.TrimSpace(app.ClientID),
 		AppName:   app.Name,
 		Validated: app.Validated,
 		Persona:   app.Persona,

@@ -459,7 +459,7 @@ func (s *Site) start(opts SiteOptions) error {
 	}
 	now := w.Now()
 	lo := pki.LeafOptions{
-		DNSNames:  opts.DNSNames,
+		DNSNames: opts.DNSNames,
 		// 90 days, as public CAs issue them: within the CA/Browser Forum
 		// maximum, so reports carry no cert.validity_too_long finding.
 		NotBefore: now.Add(-time.Hour),
