@@ -20,7 +20,7 @@ import (
 
 // checkRevocation fills rep's revocation fields for leaf, whose verified
 // chain is chain: the stapled response, then CRLs, then OCSP responders.
-func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x509.Certificate, chain []*x509.Certificate, staple []byte, early *stapleCheck, now time.Time) {
+func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x509.Certificate, chain []*x509.Certificate, staple []byte, now time.Time) {
 	if len(chain) < 2 {
 		rep.RevocationReason = "the certificate is itself a trusted root"
 		return
@@ -36,13 +36,7 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 		}
 	}
 	if len(staple) > 0 {
-		var chk RevocationCheck
-		var err error
-		if early.sameIssuer(issuer) {
-			chk, err = early.result()
-		} else {
-			chk, err = CheckOCSPResponse(staple, leaf, issuer, now)
-		}
+		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
 		if err == nil {
 			chk.Source = SourceStapled
 			done(chk)
@@ -73,35 +67,6 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 		return
 	}
 	rep.RevocationReason = strings.Join(why, "; ")
-}
-
-// stapleCheck is a CheckOCSPResponse running in its own goroutine against
-// the issuer the server presented, started before the chain is verified.
-type stapleCheck struct {
-	issuer *x509.Certificate
-	done   chan struct{}
-	chk    RevocationCheck
-	err    error
-}
-
-func startStapleCheck(staple []byte, leaf, issuer *x509.Certificate, now time.Time) *stapleCheck {
-	s := &stapleCheck{issuer: issuer, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		s.chk, s.err = CheckOCSPResponse(staple, leaf, issuer, now)
-	}()
-	return s
-}
-
-// sameIssuer reports whether the early check used issuer.
-func (s *stapleCheck) sameIssuer(issuer *x509.Certificate) bool {
-	return s != nil && (s.issuer == issuer || bytes.Equal(s.issuer.Raw, issuer.Raw))
-}
-
-// result waits for the early check.
-func (s *stapleCheck) result() (RevocationCheck, error) {
-	<-s.done
-	return s.chk, s.err
 }
 
 func trimErr(err error) string {

@@ -196,13 +196,6 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	rep.Type = Classify(leaf)
 	rep.NotBefore, rep.NotAfter = leaf.NotBefore, leaf.NotAfter
 
-	// The staple is checked against the presented issuer while the chain is
-	// verified, on another core; the result is used only if the verified
-	// chain has that same issuer (see checkRevocation).
-	var staple *stapleCheck
-	if len(state.OCSPResponse) > 0 && len(certs) > 1 && !in.NoRevocation {
-		staple = startStapleCheck(state.OCSPResponse, leaf, certs[1], now)
-	}
 	chains := in.verify(rep, certs, now)
 	in.judgeCertificate(rep, leaf, certs, now)
 
@@ -227,7 +220,7 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	case chains == nil:
 		rep.RevocationReason = "not checked: the chain is not trusted"
 	default:
-		in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, staple, now)
+		in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
 		switch rep.Revocation {
 		case RevocationRevoked:
 			rep.add(CodeRevoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)

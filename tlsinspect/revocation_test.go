@@ -591,9 +591,8 @@ func TestRevocationFetchPath(t *testing.T) {
 	}
 }
 
-// TestRevocationStapleMisorderedChain: the staple is first checked against
-// the second presented certificate; when the verified chain's issuer is
-// another one, it is checked again against that issuer.
+// TestRevocationStapleMisorderedChain: the staple is checked against the
+// issuer of the verified chain, not the second certificate presented.
 func TestRevocationStapleMisorderedChain(t *testing.T) {
 	w := newWorld(t)
 	l := w.leaf(t, nil)

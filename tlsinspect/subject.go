@@ -119,16 +119,20 @@ func Sanitize(v string) string {
 	n := 0
 	space := false
 	for i, w := 0, 0; i < len(v); i += w {
-		r, width := utf8.DecodeRuneInString(v[i:])
-		w = width
-		if r == utf8.RuneError && width <= 1 {
-			continue
+		r, width := rune(v[i]), 1
+		if r >= utf8.RuneSelf {
+			r, width = utf8.DecodeRuneInString(v[i:])
 		}
-		if unicode.IsSpace(r) {
+		w = width
+		switch {
+		case r == utf8.RuneError && width <= 1:
+			continue
+		case r == ' ' || (r < utf8.RuneSelf && r >= '\t' && r <= '\r') || (r >= utf8.RuneSelf && unicode.IsSpace(r)):
 			space = b.Len() > 0
 			continue
-		}
-		if invisible(r) {
+		case r < 0x20 || r == 0x7f:
+			continue // ASCII control characters
+		case r >= utf8.RuneSelf && invisible(r):
 			continue
 		}
 		if n >= MaxFieldLen {
