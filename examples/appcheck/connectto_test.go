@@ -118,3 +118,33 @@ func TestDialerConnects(t *testing.T) {
 		t.Errorf("listener accepted on %q, want %q", got, ln.Addr())
 	}
 }
+
+// FuzzParseConnectTo: a -connect-to value comes from the command line, so any
+// string must parse or fail cleanly; an error means a zero rule, and a rule
+// that parses formats back to a value that parses to the same rule.
+func FuzzParseConnectTo(f *testing.F) {
+	for _, s := range []string{
+		"app.example.com:443:127.0.0.1:8443",
+		"[::1]:443:[2001:db8::1]:8443",
+		"::127.0.0.1:",
+		"a:b:c:d", "[", "]:::", "a:0:b:70000", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseConnectTo(s)
+		if err != nil {
+			if c != (connectTo{}) {
+				t.Fatalf("parseConnectTo(%q) = %+v with error %v: want the zero rule", s, c, err)
+			}
+			return
+		}
+		again, err := parseConnectTo(c.String())
+		if err != nil {
+			t.Fatalf("parseConnectTo(%q) = %+v, but its String %q does not parse: %v", s, c, c.String(), err)
+		}
+		if again != c {
+			t.Fatalf("round trip of %q: got %+v, want %+v", s, again, c)
+		}
+	})
+}
