@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/consenttrust/appverify/internal/pki"
@@ -159,4 +160,24 @@ func FuzzCheckCRL(f *testing.F) {
 			t.Fatal("accepted a CRL that is not current")
 		}
 	})
+}
+
+// invisible is the test's own oracle of what must never reach a display,
+// written independently of internal/safetext.
+func invisible(r rune) bool {
+	switch {
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs):
+		return true
+	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs):
+		return true // unassigned (Cn), line and paragraph separators
+	case unicode.Is(unicode.Variation_Selector, r):
+		return true
+	case r == '\u034f', // combining grapheme joiner
+		r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', // Hangul fillers
+		r == '\u2800',                  // braille blank
+		r >= '\u180b' && r <= '\u180f', // Mongolian free variation selectors, vowel separator
+		r == '\ufffc':                  // object replacement
+		return true
+	}
+	return false
 }

@@ -3,15 +3,14 @@ package tlsinspect
 import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // MaxFieldLen bounds, in runes, every subject value this package returns for
 // display. X.520 bounds organizationName at 64 characters and localityName
 // and stateOrProvinceName at 128; longer values are cut.
-const MaxFieldLen = 128
+const MaxFieldLen = safetext.MaxRunes
 
 // The EV jurisdiction attributes (EV Guidelines §9.2.4), from Microsoft's arc.
 var (
@@ -107,66 +106,11 @@ func present(v string) string {
 }
 
 // Sanitize makes a certificate string safe to display: invalid UTF-8,
-// control characters (C0, C1), format characters (Unicode category Cf: bidi
-// embeddings, overrides and isolates, zero-width characters, the byte order
-// mark, soft hyphens, ...), private-use and unassigned code points,
-// surrogates, variation selectors and other invisible fillers are removed;
-// every run of white space becomes a single space; the result is trimmed and
-// cut at [MaxFieldLen] runes.
-func Sanitize(v string) string {
-	var b strings.Builder
-	b.Grow(min(len(v), MaxFieldLen*utf8.UTFMax))
-	n := 0
-	space := false
-	for i, w := 0, 0; i < len(v); i += w {
-		r, width := rune(v[i]), 1
-		if r >= utf8.RuneSelf {
-			r, width = utf8.DecodeRuneInString(v[i:])
-		}
-		w = width
-		switch {
-		case r == utf8.RuneError && width <= 1:
-			continue
-		case r == ' ' || (r < utf8.RuneSelf && r >= '\t' && r <= '\r') || (r >= utf8.RuneSelf && unicode.IsSpace(r)):
-			space = b.Len() > 0
-			continue
-		case r < 0x20 || r == 0x7f:
-			continue // ASCII control characters
-		case r >= utf8.RuneSelf && invisible(r):
-			continue
-		}
-		if n >= MaxFieldLen {
-			break
-		}
-		if space {
-			if n+1 >= MaxFieldLen {
-				break
-			}
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// invisible reports whether r must not reach a display.
-func invisible(r rune) bool {
-	switch {
-	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs):
-		return true
-	case !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs):
-		return true // unassigned (Cn), line and paragraph separators
-	case unicode.Is(unicode.Variation_Selector, r):
-		return true
-	case r == '\u034f', // combining grapheme joiner
-		r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', // Hangul fillers
-		r == '\u2800',                  // braille blank
-		r >= '\u180b' && r <= '\u180f', // Mongolian free variation selectors, vowel separator
-		r == '\ufffc', r == '\ufffd':   // object replacement, replacement character
-		return true
-	}
-	return false
-}
+// control characters (C0, C1), format characters (bidi embeddings, overrides
+// and isolates, zero-width characters, the byte order mark, soft hyphens, ...),
+// private-use and unassigned code points, variation selectors and other
+// invisible fillers are removed; floods of combining marks are cut; every run
+// of white space becomes a single space; the result is trimmed and bounded to
+// [MaxFieldLen] runes, ending with "…" when it was cut. It is the same
+// cleaning as label.Sanitize, so a value is cleaned one way everywhere.
+func Sanitize(v string) string { return safetext.Sanitize(v) }
