@@ -1,7 +1,6 @@
 package appident
 
 import (
-	"crypto/tls"
 	"encoding/json"
 	"time"
 
@@ -203,7 +202,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 	t.Status = "ok"
 	t.Version = rep.VersionName
 	if t.Version == "" {
-		t.Version = versionName(rep.Version)
+		t.Version = tlsinspect.VersionName(rep.Version)
 	}
 	t.CertificateType = rep.Type.String()
 	t.Trusted, t.SelfSigned, t.HostnameMatch = rep.Trusted, rep.SelfSigned, rep.HostnameMatch
@@ -247,18 +246,4 @@ func severityName(s label.Severity) string {
 		return "should"
 	}
 	return "info"
-}
-
-func versionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	}
-	return ""
 }

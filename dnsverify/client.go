@@ -83,11 +83,7 @@ func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(a.Records))
-	for i, r := range a.Records {
-		out[i] = strings.Join(r, "")
-	}
-	return out, nil
+	return a.Joined(), nil
 }
 
 // LookupTXTRecords implements RecordResolver. The records' strings are the

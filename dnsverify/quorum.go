@@ -40,11 +40,7 @@ func (q *Quorum) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(a.Records))
-	for i, r := range a.Records {
-		out[i] = strings.Join(r, "")
-	}
-	return out, nil
+	return a.Joined(), nil
 }
 
 // LookupTXTRecords implements RecordResolver. On agreement it returns the

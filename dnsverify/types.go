@@ -2,6 +2,7 @@ package dnsverify
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -40,6 +41,16 @@ type Answer struct {
 	Authenticated bool
 	// Server is the address (host:port) of the server that answered.
 	Server string
+}
+
+// Joined returns one string per record, its character-strings joined, as
+// Resolver.LookupTXT reports them.
+func (a *Answer) Joined() []string {
+	out := make([]string, len(a.Records))
+	for i, r := range a.Records {
+		out[i] = strings.Join(r, "")
+	}
+	return out
 }
 
 // Status is the outcome of a verification.
