@@ -26,6 +26,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/consenttrust/appverify/appident"
@@ -91,13 +92,17 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 		return exitError
 	}
 
+	base := &net.Dialer{}
 	cfg := appident.Config{
-		Dialer:       &dialer{base: &net.Dialer{}, rules: opts.connectTo},
+		Dialer:       &dialer{base: base, rules: opts.connectTo},
 		AllowPrivate: opts.allowPrivate,
 		Timeout:      opts.timeout,
 	}
 	if len(opts.dnsServers) > 0 {
+		// -dns names the servers for every question: the TXT record, and
+		// the addresses of the redirect host and of OCSP and CRL servers.
 		cfg.Resolver = &dnsverify.Client{Servers: opts.dnsServers}
+		base.Resolver = hostResolver(opts.dnsServers)
 	}
 	if opts.cacert != "" {
 		roots, err := loadRoots(opts.cacert)
@@ -268,4 +273,18 @@ func useColor(w io.Writer, env func(string) string) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// hostResolver returns a resolver that asks servers, in turn, for the
+// addresses of the hosts to dial.
+func hostResolver(servers []string) *net.Resolver {
+	var next atomic.Uint32
+	return &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			server := servers[int(next.Add(1)-1)%len(servers)]
+			var d net.Dialer
+			return d.DialContext(ctx, network, server)
+		},
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -353,4 +354,33 @@ func TestMisalignedName(t *testing.T) {
 	if want := "  R7  SHOULD  not met         app name aligns with its website or legal entity\n"; !strings.Contains(r.stdout, want) {
 		t.Errorf("report lacks %q:\n%s", want, r.stdout)
 	}
+}
+
+// TestDNSServesHostAddresses: -dns is asked for the redirect host's address
+// too, not only for the TXT record. The world's DNS server says the host is
+// at 10.0.0.1, a private address, which the egress guard refuses: the
+// refusal names that address, so it came from the -dns server (the
+// system's resolver knows nothing of the host).
+func TestDNSServesHostAddresses(t *testing.T) {
+	w, _ := world(t)
+	w.SetA("app.privateclinic.com", netip.MustParseAddr("10.0.0.1"))
+	r := appcheck(t, "-dns", w.DNSAddr(), "-timeout", "20s", "-json", "-client-id", describedID, "https://app.privateclinic.com/cb")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Code == "egress.refused" && strings.Contains(f.Message, "10.0.0.1") {
+			return
+		}
+	}
+	t.Errorf("no egress.refused finding names 10.0.0.1: %+v", rep.Findings)
 }
