@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -261,7 +262,11 @@ func fixes(a *appident.Assessment, dnsServers []string) []string {
 	}
 	r := a.TLS
 	if r == nil || r.VersionName == "" {
-		if a.TLSErr != nil {
+		switch {
+		case errors.Is(a.TLSErr, appident.ErrRefused):
+			// Not the app's handshake: this checker would not dial there.
+			out = append(out, fmt.Sprintf("Publish %s at a public address: the checker refused to connect (%s). Patients' browsers reach the redirect URI over the internet, so its host must not resolve to a loopback, private or other special-purpose address.", site.Host, a.TLSErr))
+		case a.TLSErr != nil:
 			out = append(out, fmt.Sprintf("Make https://%s/ answer a TLS handshake (R3-R5): %s", net.JoinHostPort(site.Host, fmt.Sprint(site.Port)), a.TLSErr))
 		}
 		return out
