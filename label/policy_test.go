@@ -164,3 +164,22 @@ func TestRevocationUnknownAllowed(t *testing.T) {
 		t.Errorf("revocation finding = %+v, %v", f, ok)
 	}
 }
+
+// A CDN's certificate reaches label with its organization withheld (as
+// tlsinspect reports it): the finding is the CDN, not a missing organization.
+func TestCDNIsNotAMissingOrganization(t *testing.T) {
+	ev := good()
+	ev.TLS.CDN = true
+	ev.TLS.CDNReason = "certificate organization is the CDN operator Cloudflare"
+	ev.TLS.Organization = ""
+	d := DefaultPolicy().Decide(ev)
+	if d.Described {
+		t.Fatal("a CDN's certificate described the app")
+	}
+	if _, ok := find(d, "cert.cdn"); !ok {
+		t.Errorf("no cert.cdn finding in %+v", d.Findings)
+	}
+	if f, ok := find(d, "cert.ov_missing_org"); ok {
+		t.Errorf("CDN certificate also reported as %+v", f)
+	}
+}
