@@ -313,7 +313,9 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 		})
 		d.Described = false
 	}
-	for _, f := range extra {
+	for i, f := range extra {
+		// appident's own findings follow the persona as the policy's do.
+		extra[i].Severity = label.ForPersona(f.Severity, f.Requirement, app.Persona)
 		if f.Withholds {
 			d.Described = false
 		}

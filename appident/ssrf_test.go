@@ -12,6 +12,7 @@ import (
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
+	"github.com/consenttrust/appverify/label"
 	"github.com/consenttrust/appverify/tlsinspect"
 	"github.com/miekg/dns"
 )
@@ -225,5 +226,49 @@ func TestEgressGuardRefusesLoopbackRevocationURLs(t *testing.T) {
 	}
 	if st := c.Stats(); st.RevocationFetches == 0 || st.Refusals != 0 {
 		t.Errorf("Stats %+v: want a revocation fetch, no refusal", st)
+	}
+}
+
+// TestEgressRefusalFollowsThePersona: the requirements are recommendations
+// for provider and system apps, so appident's own requirement-bound
+// findings ("egress.refused") are lowered one step for them, as package
+// label lowers its own: should becomes info.
+func TestEgressRefusalFollowsThePersona(t *testing.T) {
+	w := appidenttest.New(t)
+	site, err := w.AddSite(ovSite("app.personarefused.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := w.Config()
+	cfg.AllowPrivate = false
+	c := newChecker(t, cfg)
+	for _, tc := range []struct {
+		persona label.Persona
+		want    label.Severity
+	}{
+		{label.Patient, label.Should},
+		{label.Provider, label.Info},
+		{label.System, label.Info},
+	} {
+		app := site.App(clientID, "X")
+		app.Persona = tc.persona
+		a := assess(t, c, app)
+		found := false
+		for _, f := range a.Findings {
+			if f.Code == "egress.refused" {
+				found = true
+				if f.Severity != tc.want {
+					t.Errorf("%v: egress.refused is %v; want %v", tc.persona, f.Severity, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%v: findings %v; want egress.refused", tc.persona, codes(a.Findings))
+		}
+		for i := 1; i < len(a.Findings); i++ {
+			if a.Findings[i].Severity > a.Findings[i-1].Severity {
+				t.Errorf("%v: findings not most severe first: %v", tc.persona, a.Findings)
+			}
+		}
 	}
 }

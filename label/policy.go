@@ -199,6 +199,16 @@ func addFinding(fs []Finding, f Finding, persona Persona) []Finding {
 	return append(fs, f)
 }
 
+// ForPersona returns the severity a finding about requirement ("R1" …
+// "R8", or "" for a finding about the assessment itself) has for persona p,
+// given its severity s for a patient-facing app: the rule Decide applies to
+// every finding, for callers that add findings of their own. For provider
+// and system apps must becomes should and should becomes info; findings
+// without a Requirement keep their severity.
+func ForPersona(s Severity, requirement string, p Persona) Severity {
+	return forPersona(s, requirement, p)
+}
+
 // forPersona lowers a requirement's severity for provider and system apps,
 // for which the requirements are recommendations: must becomes should and
 // should becomes info. Findings about the assessment itself (no
