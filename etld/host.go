@@ -265,8 +265,12 @@ func normalizeHost(host string) (string, hostKind, error) {
 		if err != nil {
 			return "", 0, idnaError(host, h, err)
 		}
-		// Mapping can make dots (U+3002 IDEOGRAPHIC FULL STOP is one).
-		if !stripped && strings.HasSuffix(a, ".") {
+		// Mapping can make dots (U+3002 IDEOGRAPHIC FULL STOP is one): a
+		// trailing one made from the last character is a trailing dot. Any
+		// other is an empty label: an "xn--" label decodes to nothing, so
+		// "example.com.xn--" comes back as "example.com.", which is not
+		// example.com.
+		if !stripped && strings.HasSuffix(a, ".") && endsInMappedDot(h) {
 			a = a[:len(a)-1]
 		}
 		if err := checkEmptyLabels(host, a); err != nil {
@@ -285,6 +289,14 @@ func normalizeHost(host string) (string, hostKind, error) {
 		return v4, kindIPv4, nil
 	}
 	return h, kindName, nil
+}
+
+// endsInMappedDot reports whether h ends in a character that IDNA mapping
+// turns into a label separator: U+3002 IDEOGRAPHIC FULL STOP, U+FF0E
+// FULLWIDTH FULL STOP or U+FF61 HALFWIDTH IDEOGRAPHIC FULL STOP (UTS #46).
+func endsInMappedDot(h string) bool {
+	r, _ := utf8.DecodeLastRuneInString(h)
+	return r == '\u3002' || r == '\uff0e' || r == '\uff61'
 }
 
 func checkEmptyLabels(orig, h string) error {
