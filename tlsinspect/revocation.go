@@ -3,9 +3,11 @@ package tlsinspect
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -55,7 +57,8 @@ func unusable(format string, args ...any) error {
 // by issuer, at now. The response must be signed by issuer itself, or by a
 // delegated responder whose certificate issuer signed, that carries the
 // OCSP-signing extended key usage and is valid at now; it must be about
-// leaf's serial number; its thisUpdate may not be more than ClockSkew in the
+// leaf's serial number and name issuer in its CertID (issuer name and key
+// hashes); its thisUpdate may not be more than ClockSkew in the
 // future and its nextUpdate must not have passed (a response without
 // nextUpdate may be at most 10 days old). Any failure returns an error
 // wrapping ErrUnusableResponse and a zero RevocationCheck (status unknown);
@@ -81,6 +84,9 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 	if resp.SerialNumber == nil || leaf.SerialNumber == nil || resp.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
 		return RevocationCheck{}, unusable("OCSP response is for another serial number")
 	}
+	if !ocspAboutIssuer(resp, leaf, issuer) {
+		return RevocationCheck{}, unusable("OCSP response is about another issuer's certificate")
+	}
 	if err := checkOCSPSigner(resp, issuer, now); err != nil {
 		return RevocationCheck{}, err
 	}
@@ -105,6 +111,53 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 		return RevocationCheck{}, unusable("OCSP status unknown")
 	}
 	return chk, nil
+}
+
+// ocspCertID and ocspResponseData are the parts of RFC 6960's ResponseData
+// that golang.org/x/crypto/ocsp reads but does not return.
+type ocspCertID struct {
+	HashAlgorithm  pkix.AlgorithmIdentifier
+	IssuerNameHash []byte
+	IssuerKeyHash  []byte
+	SerialNumber   *big.Int
+}
+
+type ocspResponseData struct {
+	Version        int `asn1:"optional,default:0,explicit,tag:0"`
+	RawResponderID asn1.RawValue
+	ProducedAt     asn1.RawValue
+	Responses      []struct{ CertID ocspCertID }
+}
+
+// ocspAboutIssuer reports whether the single response the library chose (the
+// first for leaf's serial number) names issuer in its CertID (RFC 6960
+// §4.1.1, §3.2 step 1): a serial number means nothing without its issuer,
+// and a responder key may serve several CAs.
+func ocspAboutIssuer(resp *ocsp.Response, leaf, issuer *x509.Certificate) bool {
+	var data ocspResponseData
+	if _, err := asn1.Unmarshal(resp.TBSResponseData, &data); err != nil {
+		return false
+	}
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(issuer.RawSubjectPublicKeyInfo, &spki); err != nil {
+		return false
+	}
+	h := resp.IssuerHash
+	if h == 0 || !h.Available() {
+		return false
+	}
+	sum := func(b []byte) []byte { d := h.New(); d.Write(b); return d.Sum(nil) }
+	for _, r := range data.Responses {
+		if r.CertID.SerialNumber == nil || r.CertID.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
+			continue
+		}
+		return bytes.Equal(r.CertID.IssuerNameHash, sum(issuer.RawSubject)) &&
+			bytes.Equal(r.CertID.IssuerKeyHash, sum(spki.PublicKey.RightAlign()))
+	}
+	return false
 }
 
 // checkOCSPSigner verifies that issuer vouches for resp's signature.

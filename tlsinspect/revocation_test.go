@@ -634,3 +634,44 @@ func TestInspectConcurrent(t *testing.T) {
 		t.Errorf("%d CRL requests", n)
 	}
 }
+
+// TestRevocationStapleForAnotherIssuer: an OCSP response is about an issuer
+// and a serial (its CertID), not a serial alone. A delegated responder key
+// certified by two CAs signs "good" for the sibling CA's certificate with the
+// leaf's serial; stapled with the responder certificate the leaf's issuer
+// gave that key, it must not vouch for the leaf, which is revoked.
+func TestRevocationStapleForAnotherIssuer(t *testing.T) {
+	w := newWorld(t)
+	sibling, err := w.root.NewIntermediate("Sibling CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := pki.NewKey(pki.KeyECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	responder, err := w.inter.Issue(pki.LeafOptions{Key: key, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := w.leaf(t, nil)
+	w.rev.Revoke(w.inter, l.Cert.SerialNumber, w.clock.Now().Add(-time.Hour))
+	now := w.clock.Now()
+	staple, err := ocsp.CreateResponse(sibling.Cert, responder.Cert, ocsp.Response{
+		Status: ocsp.Good, SerialNumber: l.Cert.SerialNumber, ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(time.Hour),
+		Certificate: responder.Cert,
+	}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chk, err := CheckOCSPResponse(staple, l.Cert, w.inter.Cert, now); err == nil || !errors.Is(err, ErrUnusableResponse) {
+		t.Errorf("response about another issuer's certificate accepted: %v, %v", chk.Status, err)
+	}
+	r := w.inspect(t, l.StapledTLSCertificate(staple), pki.TLSOptions{}, nil)
+	if r.Revocation != RevocationRevoked || r.RevocationSource != SourceCRL {
+		t.Errorf("%v from %q (%s)", r.Revocation, r.RevocationSource, r.RevocationReason)
+	}
+	if org, _, ok := r.LegalEntity(); ok {
+		t.Errorf("LegalEntity %q of a revoked certificate", org)
+	}
+}
