@@ -220,7 +220,8 @@ func (s *Server) SetTXT(name string, records ...[]string) {
 }
 
 // SetA replaces the addresses of name: IPv4 addresses answer A queries,
-// IPv6 addresses AAAA queries.
+// IPv6 addresses AAAA queries, IPv4-mapped ones (::ffff:127.0.0.1)
+// included, in their 16-byte form.
 func (s *Server) SetA(name string, ips ...netip.Addr) {
 	cp := append([]netip.Addr(nil), ips...)
 	s.edit(name, func(n *node) { n.a, n.exists = cp, true })
@@ -405,8 +406,10 @@ func (s *Server) answer(req *dns.Msg, network string) plan {
 			for _, ip := range n.a {
 				if ip.Is4() && q.Qtype == dns.TypeA {
 					m.Answer = append(m.Answer, &dns.A{Hdr: hdr(dns.TypeA), A: ip.AsSlice()})
-				} else if ip.Is6() && !ip.Is4In6() && q.Qtype == dns.TypeAAAA {
-					m.Answer = append(m.Answer, &dns.AAAA{Hdr: hdr(dns.TypeAAAA), AAAA: ip.AsSlice()})
+				} else if ip.Is6() && q.Qtype == dns.TypeAAAA {
+					// IPv4-mapped addresses too, in their 16-byte form.
+					a16 := ip.As16()
+					m.Answer = append(m.Answer, &dns.AAAA{Hdr: hdr(dns.TypeAAAA), AAAA: a16[:]})
 				}
 			}
 		case dns.TypeCNAME:

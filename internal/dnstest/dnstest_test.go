@@ -278,3 +278,32 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestMappedAddressesAnswerAAAA: an IPv4-mapped IPv6 address
+// (::ffff:127.0.0.1) is an IPv6 address: it answers AAAA queries, in its
+// 16-byte form, and not A queries, so tests can serve the SSRF classic.
+func TestMappedAddressesAnswerAAAA(t *testing.T) {
+	s := newServer(t)
+	mapped := netip.MustParseAddr("::ffff:127.0.0.1")
+	s.SetA("mapped.test", mapped)
+	for _, network := range []string{"udp", "tcp"} {
+		r := exchange(t, s, network, "mapped.test", dns.TypeAAAA, 1232)
+		if len(r.Answer) != 1 {
+			t.Fatalf("%s AAAA: %d answers, want 1", network, len(r.Answer))
+		}
+		aaaa, ok := r.Answer[0].(*dns.AAAA)
+		if !ok || len(aaaa.AAAA) != net.IPv6len {
+			t.Fatalf("%s AAAA: answer %v; want an AAAA record of 16 bytes", network, r.Answer[0])
+		}
+		if got, _ := netip.AddrFromSlice(aaaa.AAAA); got != mapped {
+			t.Errorf("%s AAAA = %v, want %v", network, got, mapped)
+		}
+		if r := exchange(t, s, network, "mapped.test", dns.TypeA, 1232); len(r.Answer) != 0 {
+			t.Errorf("%s A: %v; want no record", network, r.Answer)
+		}
+	}
+	ips, err := s.Resolver().LookupNetIP(context.Background(), "ip", "mapped.test")
+	if err != nil || len(ips) != 1 || ips[0].Unmap() != mapped.Unmap() {
+		t.Errorf("Resolver().LookupNetIP(ip) = %v, %v; want %v", ips, err, mapped)
+	}
+}
