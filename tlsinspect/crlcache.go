@@ -11,13 +11,16 @@ import (
 // MaxAge, whichever is sooner), so that inspecting many hosts whose
 // certificates share a CA fetches its CRL once. It is bounded in entries and
 // bytes, evicting the least recently used CRL. The zero value is ready to
-// use; it is safe for concurrent use. A cached CRL is still checked against
-// each certificate's issuer and the time of each use.
+// use; it is safe for concurrent use. A cached CRL serves only certificates
+// of the issuer whose key verified it, and is still checked against each
+// certificate and the time of each use.
 type CRLCache struct {
 	// MaxEntries bounds the number of CRLs kept. If zero, 64.
 	MaxEntries int
-	// MaxBytes bounds the total DER size of the CRLs kept. If zero, 64 MiB.
-	// A CRL larger than MaxBytes is not cached.
+	// MaxBytes bounds the memory the CRLs kept take. If zero, 64 MiB. A CRL
+	// is kept reduced to its revoked serial numbers, sorted (about 32 bytes
+	// per entry beside the serial number's own, less than its DER size); one
+	// that would take more than MaxBytes is not cached.
 	MaxBytes int64
 	// MaxAge bounds how long a CRL is kept, whatever its nextUpdate. If
 	// zero, 12 hours: a revocation is then seen within 12 hours even when a
@@ -31,7 +34,7 @@ type CRLCache struct {
 }
 
 type crlEntry struct {
-	crl      *x509.RevocationList
+	set      *crlSet
 	size     int64
 	expires  time.Time
 	used     uint64
@@ -55,29 +58,33 @@ func (c *CRLCache) limits() (int, int64, time.Duration) {
 	return n, b, age
 }
 
-// get returns the CRL cached for url if it is still fresh at now, and
-// whether its signature was verified with issuer.
-func (c *CRLCache) get(url string, issuer *x509.Certificate, now time.Time) (*x509.RevocationList, bool) {
+// get returns the CRL cached for url if it is still fresh at now and its
+// signature was verified with issuer, or nil.
+func (c *CRLCache) get(url string, issuer *x509.Certificate, now time.Time) *crlSet {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[url]
 	if !ok {
-		return nil, false
+		return nil
 	}
 	if !now.Before(e.expires) {
 		c.removeLocked(url, e)
-		return nil, false
+		return nil
+	}
+	if e.verified != sha256.Sum256(issuer.Raw) {
+		return nil
 	}
 	c.tick++
 	e.used = c.tick
-	return e.crl, e.verified == sha256.Sum256(issuer.Raw)
+	return e.set
 }
 
-// put caches crl, whose signature issuer verified, fetched from url at now.
-func (c *CRLCache) put(url string, crl *x509.RevocationList, issuer *x509.Certificate, now time.Time) {
+// put caches set, a CRL whose signature issuer verified, fetched from url at
+// now.
+func (c *CRLCache) put(url string, set *crlSet, issuer *x509.Certificate, now time.Time) {
 	maxEntries, maxBytes, maxAge := c.limits()
-	size := int64(len(crl.Raw))
-	expires := crl.NextUpdate
+	size := set.size
+	expires := set.header.NextUpdate
 	if limit := now.Add(maxAge); expires.IsZero() || expires.After(limit) {
 		expires = limit
 	}
@@ -106,7 +113,7 @@ func (c *CRLCache) put(url string, crl *x509.RevocationList, issuer *x509.Certif
 		c.removeLocked(lruURL, lru)
 	}
 	c.tick++
-	c.entries[url] = &crlEntry{crl: crl, size: size, expires: expires, used: c.tick, verified: sha256.Sum256(issuer.Raw)}
+	c.entries[url] = &crlEntry{set: set, size: size, expires: expires, used: c.tick, verified: sha256.Sum256(issuer.Raw)}
 	c.bytes += size
 }
 

@@ -176,9 +176,9 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 	if cache == nil {
 		cache = defaultCRLCache
 	}
-	if crl, verified := cache.get(u, issuer, now); crl != nil {
-		if chk, err := checkParsedCRL(crl, u, leaf, issuer, now, verified); err == nil {
-			return chk, nil
+	if set := cache.get(u, issuer, now); set != nil {
+		if err := checkCRLHeader(set.header, u, leaf, issuer, now, true); err == nil {
+			return set.check(u, leaf), nil
 		}
 		// A cached CRL that does not fit this certificate: fetch afresh.
 	}
@@ -190,12 +190,12 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 	if err != nil {
 		return RevocationCheck{}, unusable("CRL: %v", err)
 	}
-	chk, err := checkParsedCRL(crl, u, leaf, issuer, now, false)
-	if err != nil {
+	if err := checkCRLHeader(crl, u, leaf, issuer, now, false); err != nil {
 		return RevocationCheck{}, err
 	}
-	cache.put(u, crl, issuer, now)
-	return chk, nil
+	set := newCRLSet(crl)
+	cache.put(u, set, issuer, now)
+	return set.check(u, leaf), nil
 }
 
 func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {

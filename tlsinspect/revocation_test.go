@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -182,7 +183,7 @@ func TestRevocationCRLCache(t *testing.T) {
 func TestCRLCacheBounds(t *testing.T) {
 	w := newWorld(t)
 	now := w.clock.Now()
-	crl := func() *x509.RevocationList {
+	crl := func() *crlSet {
 		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 			Number: big.NewInt(1), ThisUpdate: now, NextUpdate: now.Add(time.Hour)}, w.inter.Cert, w.inter.Key)
 		if err != nil {
@@ -192,23 +193,23 @@ func TestCRLCacheBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		return newCRLSet(c)
 	}
 	c := &CRLCache{MaxEntries: 2}
 	c.put("a", crl(), w.inter.Cert, now)
 	c.put("b", crl(), w.inter.Cert, now)
 	c.get("a", w.inter.Cert, now) // b is now least recently used
 	c.put("c", crl(), w.inter.Cert, now)
-	if got, _ := c.get("b", w.inter.Cert, now); got != nil || c.Len() != 2 {
+	if got := c.get("b", w.inter.Cert, now); got != nil || c.Len() != 2 {
 		t.Errorf("b not evicted; %d entries", c.Len())
 	}
-	if got, verified := c.get("a", w.inter.Cert, now); got == nil || !verified {
-		t.Error("a evicted or not verified")
+	if got := c.get("a", w.inter.Cert, now); got == nil {
+		t.Error("a evicted")
 	}
-	if _, verified := c.get("a", w.root.Cert, now); verified {
-		t.Error("verified for another issuer")
+	if got := c.get("a", w.root.Cert, now); got != nil {
+		t.Error("served for another issuer")
 	}
-	if got, _ := c.get("a", w.inter.Cert, now.Add(2*time.Hour)); got != nil {
+	if got := c.get("a", w.inter.Cert, now.Add(2*time.Hour)); got != nil {
 		t.Error("served after nextUpdate")
 	}
 	small := &CRLCache{MaxBytes: 10}
@@ -674,4 +675,66 @@ func TestRevocationStapleForAnotherIssuer(t *testing.T) {
 	if org, _, ok := r.LegalEntity(); ok {
 		t.Errorf("LegalEntity %q of a revoked certificate", org)
 	}
+}
+
+// TestCRLCacheMemory: MaxBytes bounds the memory the cached CRLs take, not
+// only their DER size (a parsed CRL entry takes several times its DER), and
+// a large cached CRL answers for the serials it lists.
+func TestCRLCacheMemory(t *testing.T) {
+	w := newWorld(t)
+	now := w.clock.Now()
+	const entries = 100_000 // about 5 MB of DER
+	l := w.leaf(t, nil)
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(time.Hour)}
+	for i := range entries {
+		s := new(big.Int).Lsh(big.NewInt(int64(i+1)), 100)
+		if i == entries/2 {
+			s = l.Cert.SerialNumber
+		}
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: s, RevocationTime: now.Add(-time.Hour), ReasonCode: ocsp.KeyCompromise})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, w.inter.Cert, w.inter.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl = nil
+	var fetches atomic.Int32
+	crlSrv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+		fetches.Add(1)
+		rw.Write(der)
+	}))
+	defer crlSrv.Close()
+	l = w.leaf(t, func(o *pki.LeafOptions) {
+		o.Serial = l.Cert.SerialNumber
+		o.OCSPServer, o.CRLDistributionPoints = nil, []string{crlSrv.URL + "/big.crl"}
+	})
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := w.inspector(srv.Addr())
+	in.CRLCache = &CRLCache{MaxBytes: int64(len(der))}
+
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	for range 2 {
+		r, err := in.Inspect(context.Background(), testHost, 443)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Revocation != RevocationRevoked || r.RevocationSource != SourceCRL || !strings.Contains(r.RevocationReason, "keyCompromise") {
+			t.Errorf("%v from %q (%s)", r.Revocation, r.RevocationSource, r.RevocationReason)
+		}
+	}
+	grown := int64(heap()) - int64(before)
+	if in.CRLCache.Len() != 1 || fetches.Load() != 1 {
+		t.Errorf("%d CRLs cached, %d fetches", in.CRLCache.Len(), fetches.Load())
+	}
+	if limit := in.CRLCache.MaxBytes + 2<<20; grown > limit {
+		t.Errorf("the cache holds %d MB for a MaxBytes of %d MB", grown>>20, in.CRLCache.MaxBytes>>20)
+	}
+	runtime.KeepAlive(in)
 }
