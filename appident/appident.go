@@ -78,7 +78,9 @@ type Config struct {
 	// CacheTTL is how long evidence is used before it is looked up again.
 	// If zero, 12 hours: a change to a TXT record or a certificate is
 	// recognised within it. A TXT answer's DNS TTL, if shorter, shortens
-	// it (down to MinTTL), and a certificate's expiry ends it.
+	// it (down to MinTTL), and a certificate's expiry ends it. The Checker
+	// keeps CRLs for up to CacheTTL/12, so TLS evidence whose revocation
+	// status came from a CRL is looked up again that much sooner.
 	CacheTTL time.Duration
 	// MinTTL is the shortest time a successful DNS answer is cached, however
 	// short its DNS TTL. If zero, 1 minute.
@@ -124,6 +126,11 @@ type Checker struct {
 	dialer      tlsinspect.Dialer // handshakes: port 443
 	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443
 
+	// crls keeps the CRLs this Checker fetched, for at most crlMaxAge:
+	// never another Checker's, never older than its TLS evidence allows.
+	crls      *tlsinspect.CRLCache
+	crlMaxAge time.Duration
+
 	memo     memo
 	dnsGroup singleflight.Group
 	tlsGroup singleflight.Group
@@ -166,6 +173,8 @@ func New(cfg Config) (*Checker, error) {
 
 	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, cache: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
 	c.memo.max = cfg.CacheSize
+	c.crlMaxAge = cfg.CacheTTL / 12
+	c.crls = &tlsinspect.CRLCache{MaxAge: c.crlMaxAge}
 	if c.now == nil {
 		c.now = time.Now
 	}

@@ -233,7 +233,13 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 	defer cancel()
 	c.stats.handshakes.Add(1)
 	rec := &recorder{stats: &c.stats}
+	crls := c.crls
+	if force {
+		// A Refresh looks again now, revocation information included.
+		crls = &tlsinspect.CRLCache{MaxAge: c.crlMaxAge}
+	}
 	in := &tlsinspect.Inspector{
+		CRLCache:    crls,
 		Dialer:      recordingDialer{d: c.dialer, rec: rec},
 		FetchDialer: recordingDialer{d: c.fetchDialer, rec: rec, fetch: true},
 		Roots:       c.cfg.Roots,
@@ -255,7 +261,13 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 		}
 		e.Expires = now.Add(c.cfg.FailureTTL)
 	} else {
-		e.Expires = now.Add(c.cfg.CacheTTL)
+		ttl := c.cfg.CacheTTL
+		if rep.RevocationSource == tlsinspect.SourceCRL {
+			// The CRL may have been cached for up to crlMaxAge: a
+			// revocation is still seen within CacheTTL.
+			ttl -= c.crlMaxAge
+		}
+		e.Expires = now.Add(ttl)
 		if na := rep.NotAfter; !na.IsZero() && na.After(now) && na.Before(e.Expires) {
 			e.Expires = na.Add(time.Second) // look again once the certificate has expired
 		}
