@@ -239,3 +239,68 @@ func TestAssessAll(t *testing.T) {
 		t.Errorf("%d cancelled results, want %d", errs, len(all))
 	}
 }
+
+// ctxCache is an LRU that, as a networked store would, drops the Gets and
+// Sets whose context has ended.
+type ctxCache struct{ lru *appident.LRU }
+
+func (c ctxCache) Get(ctx context.Context, key string) (*appident.Entry, bool) {
+	if ctx.Err() != nil {
+		return nil, false
+	}
+	return c.lru.Get(ctx, key)
+}
+
+func (c ctxCache) Set(ctx context.Context, key string, e *appident.Entry) {
+	if ctx.Err() == nil {
+		c.lru.Set(ctx, key, e)
+	}
+}
+
+// TestCanceledStarterStillCachesTheLookup: the caller that started a
+// coalesced lookup gives up; the lookup completes for the others and is
+// stored in the Cache, also one that honours the context.
+func TestCanceledStarterStillCachesTheLookup(t *testing.T) {
+	w := appidenttest.New(t)
+	site, err := w.AddSite(ovSite("app.slowstore.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetDNSDelay(site.ETLDPlusOne, 300*time.Millisecond)
+	cfg := w.Config()
+	cfg.Cache = ctxCache{appident.NewLRU(100)}
+	c := newChecker(t, cfg)
+	app := site.App(clientID, "Slow Store")
+	ctxA, cancelA := context.WithCancel(context.Background())
+	resA, resB := make(chan error, 1), make(chan *appident.Assessment, 1)
+	go func() {
+		_, err := c.Assess(ctxA, app)
+		resA <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for w.DNSQueries(site.ETLDPlusOne) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the lookup never reached the DNS server")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	misses := c.Stats().CacheMisses
+	go func() {
+		a, _ := c.Assess(context.Background(), app)
+		resB <- a
+	}()
+	for c.Stats().CacheMisses < misses+2 { // B missed both pieces and joins the flights
+		time.Sleep(time.Millisecond)
+	}
+	cancelA()
+	if err := <-resA; err != nil {
+		t.Fatalf("A: %v", err)
+	}
+	if b := <-resB; b == nil || b.DNS.Status != dnsverify.StatusVerified {
+		t.Fatalf("B: %+v; want verified", b)
+	}
+	a := assess(t, c, app)
+	if st := c.Stats(); a.DNS.Status != dnsverify.StatusVerified || st.DNSLookups != 1 || st.Handshakes != 1 {
+		t.Errorf("DNS %v, Stats %+v: want the shared lookups cached despite their starter's cancellation", a.DNS.Status, st)
+	}
+}

@@ -155,6 +155,9 @@ func flightContext(parent context.Context, d time.Duration) (context.Context, co
 
 // lookupDNS looks up the TXT records at name and stores the evidence.
 func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool) *Entry {
+	// The flight outlives the caller that started it: so do its cache
+	// reads and writes.
+	parent = context.WithoutCancel(parent)
 	old, hadOld := c.cache.Get(parent, key)
 	hadOld = hadOld && old.usable(key)
 	if hadOld && !force && c.now().Before(old.Expires) {
@@ -224,6 +227,9 @@ func (c *Checker) staleFrom(old *Entry, hadOld, temporary bool, now time.Time) *
 
 // inspectTLS inspects host:port and stores the evidence.
 func (c *Checker) inspectTLS(parent context.Context, key, host string, port int, force bool) *Entry {
+	// The flight outlives the caller that started it: so do its cache
+	// reads and writes.
+	parent = context.WithoutCancel(parent)
 	old, hadOld := c.cache.Get(parent, key)
 	hadOld = hadOld && old.usable(key)
 	if hadOld && !force && c.now().Before(old.Expires) {
