@@ -3,6 +3,7 @@ package tlsinspect
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
@@ -16,31 +17,41 @@ import (
 // Sources: the organizations in certificates served by each operator's
 // shared front ends, as listed in their documentation of shared or
 // "universal" certificates.
+//
+// sites are registrable domains (eTLD+1, Public Suffix List with its
+// private section) the operator runs itself, where its organization is the
+// site's own. Only domains whose every host is the operator's belong here:
+// not its hosting domains (azurewebsites.net, cloudfront.net, pages.dev,
+// github.io: each customer's subdomain of those is a site of its own in the
+// private section, so it never matches) nor shared ones whose subdomains are
+// tenants' (sharepoint.com). The TXT record an app needs at the eTLD+1 can
+// be placed there only by the operator too.
 var cdnOrganizations = []struct {
 	prefix string
 	name   string
+	sites  []string
 }{
-	{"cloudflare", "Cloudflare"},
-	{"akamai", "Akamai"},
-	{"fastly", "Fastly"},
-	{"amazon", "Amazon CloudFront"},
-	{"google llc", "Google"},
-	{"microsoft corporation", "Microsoft Azure CDN"},
-	{"incapsula", "Imperva Incapsula"},
-	{"imperva", "Imperva Incapsula"},
-	{"stackpath", "StackPath"},
-	{"highwinds", "StackPath (Highwinds)"},
-	{"sucuri", "Sucuri"},
-	{"limelight", "Edgio (Limelight)"},
-	{"edgecast", "Edgio (Edgecast)"},
-	{"edgio", "Edgio"},
-	{"verizon digital media", "Edgio (Verizon Digital Media)"},
-	{"bunny", "bunny.net"},
-	{"cdn77", "CDN77"},
-	{"keycdn", "KeyCDN"},
-	{"netlify", "Netlify"},
-	{"vercel", "Vercel"},
-	{"github, inc", "GitHub Pages"},
+	{"cloudflare", "Cloudflare", []string{"cloudflare.com"}},
+	{"akamai", "Akamai", []string{"akamai.com"}},
+	{"fastly", "Fastly", []string{"fastly.com"}},
+	{"amazon", "Amazon CloudFront", []string{"amazon.com"}},
+	{"google llc", "Google", []string{"google.com"}},
+	{"microsoft corporation", "Microsoft Azure CDN", []string{"microsoft.com", "microsoftonline.com", "live.com"}},
+	{"incapsula", "Imperva Incapsula", nil},
+	{"imperva", "Imperva Incapsula", []string{"imperva.com"}},
+	{"stackpath", "StackPath", nil},
+	{"highwinds", "StackPath (Highwinds)", nil},
+	{"sucuri", "Sucuri", nil},
+	{"limelight", "Edgio (Limelight)", nil},
+	{"edgecast", "Edgio (Edgecast)", nil},
+	{"edgio", "Edgio", nil},
+	{"verizon digital media", "Edgio (Verizon Digital Media)", nil},
+	{"bunny", "bunny.net", nil},
+	{"cdn77", "CDN77", nil},
+	{"keycdn", "KeyCDN", nil},
+	{"netlify", "Netlify", []string{"netlify.com"}},
+	{"vercel", "Vercel", []string{"vercel.com"}},
+	{"github, inc", "GitHub Pages", []string{"github.com"}},
 }
 
 // MaxSANSites is the number of distinct registrable domains (eTLD+1, Public
@@ -52,18 +63,39 @@ const MaxSANSites = 10
 // the app's own, and why: either its subject organization is a known CDN
 // operator's, or its DNS SANs span more than [MaxSANSites] distinct
 // registrable domains. When it does, the organization must not be shown as
-// the app's.
+// the app's. It is DetectCDNForHost without a host.
 func DetectCDN(cert *x509.Certificate) (bool, string) {
+	return DetectCDNForHost(cert, "")
+}
+
+// DetectCDNForHost is DetectCDN for cert as served for host: a CDN
+// operator's organization is not a CDN's when host's registrable domain is
+// one the operator runs itself (Microsoft at login.microsoftonline.com,
+// Cloudflare at dash.cloudflare.com); the organization is then the site's.
+// For any other host, a customer's included, it is the CDN's.
+func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 	if cert == nil {
 		return false, ""
 	}
+	site := ""
+	if host = strings.ToLower(strings.TrimSuffix(host, ".")); host != "" {
+		site, _ = publicsuffix.EffectiveTLDPlusOne(host)
+	}
+	own := false
 	for _, o := range cert.Subject.Organization {
 		o = strings.ToLower(Sanitize(o))
 		for _, c := range cdnOrganizations {
 			if strings.HasPrefix(o, c.prefix) {
-				return true, "certificate organization is the CDN operator " + c.name
+				if site == "" || !slices.Contains(c.sites, site) {
+					return true, "certificate organization is the CDN operator " + c.name
+				}
+				own = true
+				break
 			}
 		}
+	}
+	if own {
+		return false, "" // the operator's own site, whatever else it names
 	}
 	if len(cert.DNSNames) > MaxSANSites {
 		sites := make(map[string]struct{}, MaxSANSites+1)

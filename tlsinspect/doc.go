@@ -56,7 +56,10 @@
 // organization is a known CDN operator's (Cloudflare, Akamai, Fastly, Amazon
 // CloudFront, ...) or the SANs span more than [MaxSANSites] registrable
 // domains, the report says CDN and leaves Organization and Location empty:
-// the CDN's organization is never presented as the app's.
+// the CDN's organization is never presented as the app's. The operator's
+// organization on a host of a registrable domain it runs itself
+// (login.microsoftonline.com, dash.cloudflare.com) is the site's own, not a
+// CDN's: see [DetectCDNForHost].
 //
 // # Findings
 //

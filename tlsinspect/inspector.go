@@ -203,7 +203,7 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
 		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
-	if cdn, why := DetectCDN(leaf); cdn {
+	if cdn, why := DetectCDNForHost(leaf, host); cdn {
 		rep.CDN, rep.CDNReason = true, why
 		rep.add(CodeCDN, "%s; its organization is not the app's", why)
 	} else {
