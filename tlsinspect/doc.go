@@ -52,6 +52,12 @@
 // is a soft failure by default, as in browsers; [Inspector.HardFail] makes it
 // deny trust.
 //
+// Only the leaf's revocation is checked. A revoked intermediate CA still
+// verifies here: its revocation is left to the root programs, which
+// distribute revoked intermediates to clients (Mozilla's OneCRL, Chrome's
+// CRLSet) and expect them removed from the roots' trust, rather than to
+// per-connection CRL or OCSP checks.
+//
 // A CDN may present its own certificate for an app's host. When the subject
 // organization is a known CDN operator's (Cloudflare, Akamai, Fastly, Amazon
 // CloudFront, ...) or the SANs span more than [MaxSANSites] registrable
