@@ -45,11 +45,15 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 		tlsE = c.fresh(ctx, tlsKey, now)
 	}
 	var dnsCh, tlsCh <-chan singleflight.Result
+	// Shared is true for every caller of a shared flight, its starter's
+	// too: only the callers whose function did not run joined another's.
+	var dnsStarted, tlsStarted bool
 	if dnsE == nil {
 		if force {
 			c.dnsGroup.Forget(dnsKey)
 		}
 		dnsCh = c.dnsGroup.DoChan(dnsKey, func() (any, error) {
+			dnsStarted = true
 			return c.lookupDNS(ctx, dnsKey, name, force), nil
 		})
 	}
@@ -59,6 +63,7 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 		}
 		host, port := a.Site.Host, a.Site.Port
 		tlsCh = c.tlsGroup.DoChan(tlsKey, func() (any, error) {
+			tlsStarted = true
 			return c.inspectTLS(ctx, tlsKey, host, port, force), nil
 		})
 	}
@@ -70,10 +75,10 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 			select {
 			case r := <-dnsCh:
 				dnsE, dnsCh = r.Val.(*Entry), nil
-				c.countShared(r.Shared)
+				c.countShared(r.Shared && !dnsStarted)
 			case r := <-tlsCh:
 				tlsE, tlsCh = r.Val.(*Entry), nil
-				c.countShared(r.Shared)
+				c.countShared(r.Shared && !tlsStarted)
 			case <-wctx.Done():
 				break wait
 			}
