@@ -27,10 +27,11 @@ type CRLCache struct {
 	// CA publishes CRLs valid for a week.
 	MaxAge time.Duration
 
-	mu      sync.Mutex
-	entries map[string]*crlEntry
-	bytes   int64
-	tick    uint64
+	mu       sync.Mutex
+	entries  map[string]*crlEntry
+	inflight map[string]chan struct{} // closed when the fetch of a URL ends
+	bytes    int64
+	tick     uint64
 }
 
 type crlEntry struct {
@@ -115,6 +116,28 @@ func (c *CRLCache) put(url string, set *crlSet, issuer *x509.Certificate, now ti
 	c.tick++
 	c.entries[url] = &crlEntry{set: set, size: size, expires: expires, used: c.tick, verified: sha256.Sum256(issuer.Raw)}
 	c.bytes += size
+}
+
+// join registers a fetch of url. The first caller leads: it fetches and must
+// call done when it has put the result (or failed). Later callers get the
+// leader's channel, closed when it is done, and then look in the cache again.
+func (c *CRLCache) join(url string) (leader bool, wait <-chan struct{}, done func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.inflight[url]; ok {
+		return false, ch, nil
+	}
+	if c.inflight == nil {
+		c.inflight = make(map[string]chan struct{})
+	}
+	ch := make(chan struct{})
+	c.inflight[url] = ch
+	return true, ch, func() {
+		c.mu.Lock()
+		delete(c.inflight, url)
+		c.mu.Unlock()
+		close(ch)
+	}
 }
 
 func (c *CRLCache) removeLocked(url string, e *crlEntry) {

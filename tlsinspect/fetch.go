@@ -176,11 +176,30 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 	if cache == nil {
 		cache = defaultCRLCache
 	}
-	if set := cache.get(u, issuer, now); set != nil {
-		if err := checkCRLHeader(set.header, u, leaf, issuer, now, true); err == nil {
-			return set.check(u, leaf), nil
+	cached := func() (RevocationCheck, bool) {
+		if set := cache.get(u, issuer, now); set != nil {
+			if err := checkCRLHeader(set.header, u, leaf, issuer, now, true); err == nil {
+				return set.check(u, leaf), true
+			}
 		}
-		// A cached CRL that does not fit this certificate: fetch afresh.
+		return RevocationCheck{}, false
+	}
+	if chk, ok := cached(); ok {
+		return chk, nil
+	}
+	// Concurrent misses for one URL wait for a single fetch, once; a CRL
+	// that then does not fit this certificate is fetched afresh.
+	if leader, wait, done := cache.join(u); leader {
+		defer done()
+	} else {
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return RevocationCheck{}, fmt.Errorf("%w: %v", ErrFetch, ctx.Err())
+		}
+		if chk, ok := cached(); ok {
+			return chk, nil
+		}
 	}
 	raw, err := f.get(ctx, u, nil, "")
 	if err != nil {

@@ -738,3 +738,32 @@ func TestCRLCacheMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(in)
 }
+
+// TestCRLFetchedOncePerConcurrentMiss: concurrent inspections that miss the
+// cache for the same CRL fetch and parse it once, not once each (a large CRL
+// parsed N times at once takes N times its parsed size).
+func TestCRLFetchedOncePerConcurrentMiss(t *testing.T) {
+	w := newWorld(t, pki.RevocationOptions{SlowDelay: 300 * time.Millisecond})
+	l := w.leaf(t, crlOnly(w))
+	w.rev.SetFault(w.inter, pki.FaultSlow)
+	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+	in := w.inspector(srv.Addr())
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			r, err := in.Inspect(context.Background(), testHost, 443)
+			if err == nil && r.Revocation != RevocationGood {
+				err = errors.New(r.RevocationReason)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := w.rev.CRLRequests(); n != 1 {
+		t.Errorf("%d CRL requests, want 1", n)
+	}
+}
