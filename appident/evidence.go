@@ -168,6 +168,7 @@ func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool
 	if hadOld && !force && c.now().Before(old.Expires) {
 		return old // another flight refreshed it meanwhile
 	}
+	started := c.now()
 	ctx, cancel := flightContext(parent, c.cfg.DNSTimeout)
 	defer cancel()
 	c.stats.dnsLookups.Add(1)
@@ -189,8 +190,7 @@ func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool
 		ev.err, ev.Error, ev.Temporary = err, err.Error(), dnsverify.IsTemporary(err)
 		c.log.Debug("appident: DNS lookup failed", "name", name, "err", err, "temporary", ev.Temporary)
 		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
-			c.cache.Set(parent, key, s)
-			return s
+			return c.store(parent, key, s, started)
 		}
 		e.Expires = now.Add(c.cfg.FailureTTL)
 	} else {
@@ -211,7 +211,19 @@ func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool
 		e.StaleUntil = e.Expires.Add(c.cfg.MaxStale)
 		c.log.Debug("appident: DNS lookup", "name", name, "ids", len(ev.Found), "ttl", ttl)
 	}
-	c.cache.Set(parent, key, e)
+	return c.store(parent, key, e, started)
+}
+
+// store writes e, the outcome of a flight that started at started, under key
+// and returns it; but if a later flight (a Refresh running beside this one)
+// has stored evidence obtained after this flight started, that newer
+// evidence is kept and returned instead, so a slow, older flight can never
+// overwrite a fresher answer with its failure or stale copy.
+func (c *Checker) store(ctx context.Context, key string, e *Entry, started time.Time) *Entry {
+	if cur, ok := c.cache.Get(ctx, key); ok && cur.usable(key) && cur.Obtained.After(started) {
+		return cur
+	}
+	c.cache.Set(ctx, key, e)
 	return e
 }
 
@@ -240,6 +252,7 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 	if hadOld && !force && c.now().Before(old.Expires) {
 		return old
 	}
+	started := c.now()
 	ctx, cancel := flightContext(parent, c.cfg.TLSTimeout)
 	defer cancel()
 	c.stats.handshakes.Add(1)
@@ -267,8 +280,7 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 	}
 	if !ev.ok() {
 		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
-			c.cache.Set(parent, key, s)
-			return s
+			return c.store(parent, key, s, started)
 		}
 		e.Expires = now.Add(c.cfg.FailureTTL)
 	} else {
@@ -287,8 +299,7 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 			e.StaleUntil = rep.NotAfter // never serve a certificate as valid past its expiry
 		}
 	}
-	c.cache.Set(parent, key, e)
-	return e
+	return c.store(parent, key, e, started)
 }
 
 // result is the DNS verification of clientID against the evidence.
