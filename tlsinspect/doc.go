@@ -38,7 +38,10 @@
 // certificate: trust to the configured roots at Now (hostname aside), the
 // hostname, validity dates, self-signature, revocation, key and signature
 // strength, validity period. [Report.LegalEntity] returns the organization
-// and location only when all of these allow it.
+// and location only for a trusted, hostname-matching, in-date, unrevoked OV
+// or EV certificate that is not a CDN's and names O and C; weak keys, SHA-1
+// signatures and over-long validity are findings, which package label weighs,
+// not reasons for LegalEntity to withhold.
 //
 // Revocation is tri-state: good, revoked or unknown, with its source. The
 // stapled OCSP response is tried first, then the certificate's CRL
