@@ -34,6 +34,8 @@ import (
 //     join those combinations;
 //   - it mixes no numbering systems, and repeats no combining mark, and no
 //     Latin combining diacritic (U+0300–U+036F) survives normalization;
+//   - it has no Latin letter that reads as a plain ASCII one (dotless i,
+//     except under the Turkish and Azerbaijani TLDs; dotless j, kra, long s);
 //   - it is not a whole-script confusable: a label of Cyrillic (or Greek)
 //     letters that all look like Latin letters ("аррӏе", "νοτε") is shown
 //     in Unicode only under a TLD of that script or of a country that uses
@@ -146,6 +148,15 @@ const (
 	greekLookalikes    = "\u03b1\u03b2\u03b3\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u03c9" // αβγεικνορτυχω
 )
 
+// latinLookalikes are Latin letters that read as a plain ASCII letter, with
+// no visible diacritic to give them away: dotless i (ı for i), dotless j,
+// kra (ĸ for k), long s (ſ for f or s), tone six (ƅ for b) and turned e
+// (ǝ for e). Only dotless i is written by a living language, Turkish and
+// Azerbaijani: it may show under their TLDs (dotlessTLDs), the others never.
+const latinLookalikes = "ıȷĸſƅǝ"
+
+var dotlessTLDs = map[string]bool{"tr": true, "az": true}
+
 // TLDs under which a whole-Cyrillic or whole-Greek label may show in
 // Unicode besides TLDs written in that script.
 var (
@@ -239,6 +250,9 @@ func safeLabel(label, tld string) bool {
 		}
 		if bit == scLatin {
 			if !unicode.Is(latinAllowed, r) {
+				return false
+			}
+			if strings.ContainsRune(latinLookalikes, r) && !(r == 'ı' && dotlessTLDs[tld]) {
 				return false
 			}
 			nonASCIILatin = true

@@ -49,7 +49,16 @@ func TestDisplayDomain(t *testing.T) {
 		{"bücher.pаypal.com", false}, // one bad label hides the whole name
 		// Whole-script confusables: Cyrillic or Greek letters that all look
 		// like Latin, under a TLD of another script.
-		{"аррӏе.com", false}, // the example of chromium docs/idn.md
+		// Latin letters that read as plain ASCII letters: dotless i
+		// (gıthub.com for github.com) only under the TLDs of the
+		// languages that write it, the others never.
+		{"gıthub.com", false},
+		{"gıthub.com.tr", true},
+		{"gıthub.az", true},
+		{"ſecure.com", false}, // long s
+		{"ĸey.com", false},    // kra
+		{"ȷava.com", false},   // dotless j
+		{"аррӏе.com", false},  // the example of chromium docs/idn.md
 		{"аррӏе.рф", true},
 		{"аррӏе.ru", true},
 		{"аррӏе.ua", true},
