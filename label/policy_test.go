@@ -35,7 +35,7 @@ func good() Evidence {
 			Type:         tlsinspect.OV,
 			Organization: "Example Health, Inc.",
 			Location:     tlsinspect.Location{Country: "US", State: "MO", Locality: "Kansas City"},
-			Trusted:      true, HostnameMatch: true,
+			Trusted:      true, TrustedWithinValidity: true, HostnameMatch: true,
 			NotBefore:  time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 			NotAfter:   time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 			Revocation: tlsinspect.RevocationGood, RevocationSource: "crl",
@@ -181,5 +181,75 @@ func TestCDNIsNotAMissingOrganization(t *testing.T) {
 	}
 	if f, ok := find(d, "cert.ov_missing_org"); ok {
 		t.Errorf("CDN certificate also reported as %+v", f)
+	}
+}
+
+// An expired or not yet valid certificate whose chain verifies within its
+// dates is reported by its dates alone, without cert.untrusted (from R4 or
+// carried over from the report's findings); a chain that would not verify
+// within the dates either is also cert.untrusted.
+func TestUntrustedOnlyByDates(t *testing.T) {
+	const expiredErr = "certificate has expired or is not yet valid: current time 2026-12-02T00:00:00Z is after 2026-12-01T00:00:00Z"
+	const unknownCA = "certificate signed by unknown authority"
+	tests := []struct {
+		name          string
+		change        func(*tlsinspect.Report)
+		want, notWant []string
+	}{
+		{"expired, chain valid within its dates", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError, r.Expired = false, true, expiredErr, true
+		}, []string{"cert.expired"}, []string{"cert.untrusted"}},
+		{"not yet valid, chain valid within its dates", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError, r.NotYetValid = false, true, expiredErr, true
+		}, []string{"cert.not_yet_valid"}, []string{"cert.untrusted"}},
+		{"expired, unknown CA", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError, r.Expired = false, false, expiredErr, true
+		}, []string{"cert.expired", "cert.untrusted"}, nil},
+		{"not yet valid, unknown CA", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError, r.NotYetValid = false, false, expiredErr, true
+		}, []string{"cert.not_yet_valid", "cert.untrusted"}, nil},
+		{"expired and self-signed", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError, r.Expired, r.SelfSigned = false, false, expiredErr, true, true
+		}, []string{"cert.expired", "cert.self_signed", "cert.untrusted"}, nil},
+		{"unknown CA within its dates", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError = false, false, unknownCA
+		}, []string{"cert.untrusted"}, []string{"cert.expired", "cert.not_yet_valid"}},
+		{"chain valid, revocation unknown (hard-fail)", func(r *tlsinspect.Report) {
+			r.Trusted, r.TrustedWithinValidity, r.TrustError = false, true, "revocation unknown (hard-fail)"
+		}, []string{"cert.untrusted"}, []string{"cert.expired", "cert.not_yet_valid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := good()
+			tt.change(ev.TLS)
+			// The report's own findings, as tlsinspect lists them.
+			for code, on := range map[string]bool{
+				tlsinspect.CodeUntrusted:   !ev.TLS.Trusted,
+				tlsinspect.CodeExpired:     ev.TLS.Expired,
+				tlsinspect.CodeNotYetValid: ev.TLS.NotYetValid,
+				tlsinspect.CodeSelfSigned:  ev.TLS.SelfSigned,
+			} {
+				if on {
+					ev.TLS.Findings = append(ev.TLS.Findings, tlsinspect.Finding{Code: code, Message: "the chain does not verify to the trusted roots: " + ev.TLS.TrustError})
+				}
+			}
+			d := DefaultPolicy().Decide(ev)
+			if d.Described {
+				t.Fatalf("described: %+v", d.Findings)
+			}
+			for _, code := range tt.want {
+				if f, ok := find(d, code); !ok || !f.Withholds || f.Severity != Should {
+					t.Errorf("%s = %+v, %v; want a withholding should finding", code, f, ok)
+				}
+			}
+			for _, code := range tt.notWant {
+				if f, ok := find(d, code); ok {
+					t.Errorf("unexpected %+v", f)
+				}
+			}
+			if f, ok := find(d, "cert.untrusted"); ok && ev.TLS.TrustError != "" && !strings.Contains(f.Message, ev.TLS.TrustError) {
+				t.Errorf("cert.untrusted message %q lacks the trust error", f.Message)
+			}
+		})
 	}
 }

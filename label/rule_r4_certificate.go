@@ -37,7 +37,7 @@ func (certificateRule) Check(ev Evidence) []Finding {
 		fs = append(fs, should(tlsinspect.CodeSelfSigned, "R4", true,
 			"replace the self-signed certificate on "+quoteHost(ev)+" with one from a publicly trusted CA"))
 	}
-	if !r.Trusted {
+	if !r.Trusted && !onlyDatesWrong(r) {
 		msg := "serve a certificate chain that verifies to a publicly trusted root (Mozilla, Microsoft, Chrome, Apple root programs), including the intermediates"
 		if r.TrustError != "" {
 			msg += ": " + bound(r.TrustError, 300)
@@ -73,6 +73,15 @@ func (certificateRule) Check(ev Evidence) []Finding {
 		fs = append(fs, Finding{Code: tlsinspect.CodeRevocationUnknown, Severity: Info, Message: msg, Requirement: "R4"})
 	}
 	return fs
+}
+
+// onlyDatesWrong reports that r's chain is not trusted only because the
+// certificate is expired or not yet valid: it verifies within the leaf's
+// validity period. cert.expired or cert.not_yet_valid then says what to fix
+// (and withholds), and cert.untrusted, whose trust error would only repeat
+// the dates, is left out.
+func onlyDatesWrong(r *tlsinspect.Report) bool {
+	return r.TrustedWithinValidity && (r.Expired || r.NotYetValid)
 }
 
 func should(code, req string, withholds bool, msg string) Finding {

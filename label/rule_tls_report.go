@@ -5,8 +5,9 @@ import "github.com/consenttrust/appverify/tlsinspect"
 // tlsReportRule carries over the TLS report's own findings that no earlier
 // rule reported (Decide merges findings by code, the first one winning):
 // weak keys and ciphers, SHA-1 signatures, overlong validity, missing
-// revocation pointers. It never withholds: the decision rests on the
-// report's fields, checked by R3–R5.
+// revocation pointers. Like R4, it leaves out cert.untrusted for a chain
+// that verifies within the certificate's dates. It never withholds: the
+// decision rests on the report's fields, checked by R3–R5.
 type tlsReportRule struct{}
 
 func (tlsReportRule) Meta() Meta {
@@ -52,8 +53,8 @@ func (tlsReportRule) Check(ev Evidence) []Finding {
 	}
 	fs := make([]Finding, 0, len(ev.TLS.Findings))
 	for _, f := range ev.TLS.Findings {
-		if f.Code == "" {
-			continue
+		if f.Code == "" || (f.Code == tlsinspect.CodeUntrusted && onlyDatesWrong(ev.TLS)) {
+			continue // an untrusted chain whose dates alone are wrong: see R4
 		}
 		m, ok := tlsCodes[f.Code]
 		if !ok {

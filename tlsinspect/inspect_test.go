@@ -499,3 +499,95 @@ func TestReasonText(t *testing.T) {
 		t.Errorf("out-of-range reason: %v", e)
 	}
 }
+
+// A chain that fails to verify at Now only because of the leaf's dates is
+// TrustedWithinValidity, yet not Trusted, and its revocation is not checked;
+// a chain that would not verify within the leaf's dates either is neither.
+func TestInspectTrustedWithinValidity(t *testing.T) {
+	w := newWorld(t)
+	other, err := pki.NewRoot("Unrelated Root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherCA, err := other.NewIntermediate("Unrelated CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := w.clock.Now()
+	// shortCA's certificate ends 30 days from now, before its leaves do.
+	shortCA, err := w.root.NewIntermediate("Short-lived CA", pki.CAOptions{NotAfter: now.AddDate(0, 0, 30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// expiredCA's certificate ended yesterday, though its leaf is still valid.
+	expiredCA, err := w.root.NewIntermediate("Expired CA", pki.CAOptions{NotBefore: now.AddDate(0, 0, -60), NotAfter: now.AddDate(0, 0, -1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issue := func(t *testing.T, ca *pki.CA, edit func(*pki.LeafOptions)) *pki.Leaf {
+		t.Helper()
+		o := pki.LeafOptions{DNSNames: []string{testHost}, Subject: ovSubject, Policies: []x509.OID{pki.OIDOV},
+			OCSPServer: []string{w.rev.OCSPURL(ca)}, CRLDistributionPoints: []string{w.rev.CRLURL(ca, 0)}}
+		if edit != nil {
+			edit(&o)
+		}
+		l, err := ca.Issue(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	afterExpiry := func(l *pki.Leaf) time.Time { return l.Cert.NotAfter.Add(time.Hour) }
+	beforeStart := func(l *pki.Leaf) time.Time { return l.Cert.NotBefore.Add(-time.Hour) }
+	tests := []struct {
+		name                 string
+		ca                   *pki.CA
+		edit                 func(*pki.LeafOptions)
+		at                   func(*pki.Leaf) time.Time // nil: now
+		trusted, withinDates bool
+		findings             []string
+	}{
+		{"valid leaf, trusted CA", w.inter, nil, nil, true, true, nil},
+		{"expired leaf, trusted CA", w.inter, nil, afterExpiry, false, true, []string{CodeExpired, CodeUntrusted}},
+		{"not yet valid leaf, trusted CA", w.inter, nil, beforeStart, false, true, []string{CodeNotYetValid, CodeUntrusted}},
+		{"expired leaf, untrusted CA", otherCA, nil, afterExpiry, false, false, []string{CodeExpired, CodeUntrusted}},
+		{"not yet valid leaf, untrusted CA", otherCA, nil, beforeStart, false, false, []string{CodeNotYetValid, CodeUntrusted}},
+		{"expired leaf outliving its expired CA", shortCA, nil, afterExpiry, false, false, []string{CodeExpired, CodeUntrusted}},
+		{"valid leaf, expired CA", expiredCA, nil, nil, false, false, []string{CodeUntrusted}},
+		{"expired self-signed leaf", w.inter, func(o *pki.LeafOptions) { o.SelfSigned = true }, afterExpiry, false, false,
+			[]string{CodeSelfSigned, CodeExpired, CodeUntrusted}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := issue(t, tt.ca, tt.edit)
+			srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
+			in := w.inspector(srv.Addr())
+			if tt.at != nil {
+				at := tt.at(l)
+				in.Now = func() time.Time { return at }
+			}
+			r, err := in.Inspect(context.Background(), testHost, 443)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Trusted != tt.trusted || r.TrustedWithinValidity != tt.withinDates {
+				t.Errorf("Trusted %v, TrustedWithinValidity %v (%q); want %v, %v", r.Trusted, r.TrustedWithinValidity, r.TrustError, tt.trusted, tt.withinDates)
+			}
+			if !tt.trusted && r.TrustError == "" {
+				t.Error("TrustError empty")
+			}
+			wantFindings(t, r, tt.findings...)
+			if !tt.trusted {
+				if n := in.FetchDialer.(*countingDialer).dials.Load(); n != 0 {
+					t.Errorf("fetch dialer used %d times for a chain not trusted now", n)
+				}
+				if r.Revocation != RevocationUnknown || !strings.Contains(r.RevocationReason, "not trusted") {
+					t.Errorf("Revocation %v %q", r.Revocation, r.RevocationReason)
+				}
+				if _, _, ok := r.LegalEntity(); ok {
+					t.Error("LegalEntity of a certificate not trusted now")
+				}
+			}
+		})
+	}
+}

@@ -132,7 +132,8 @@ var handshakeSuites = func() []uint16 {
 // with SNI host offering TLS 1.0 to 1.3, and reports on the endpoint and its
 // certificate: the negotiated version and suite, the chain, its type,
 // organization and location, whether it verifies to Roots at Now (without
-// the hostname), whether it matches host, its validity, revocation status,
+// the hostname) or only within the leaf's validity period (see
+// Report.TrustedWithinValidity), whether it matches host, its validity, revocation status,
 // whether it looks like a CDN's, and findings.
 //
 // Verification is done after the handshake, not by crypto/tls, so that a
@@ -346,19 +347,45 @@ func (in *Inspector) verify(rep *Report, certs []*x509.Certificate, now time.Tim
 			inter.AddCert(c)
 		}
 	}
-	chains, err := certs[0].Verify(x509.VerifyOptions{
+	opts := x509.VerifyOptions{
 		Roots:         in.roots(),
 		Intermediates: inter,
 		CurrentTime:   now,
 		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
+	}
+	chains, err := certs[0].Verify(opts)
 	if err != nil {
 		rep.TrustError = strings.TrimPrefix(err.Error(), "x509: ")
 		rep.add(CodeUntrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
+		rep.TrustedWithinValidity = verifiesWithinValidity(certs[0], opts, err)
 		return nil
 	}
 	rep.Trusted = true
+	rep.TrustedWithinValidity = true
 	return chains
+}
+
+// verifiesWithinValidity reports whether leaf, which failed to verify with
+// opts at opts.CurrentTime with err, verifies at the moment of its validity
+// period nearest to that time. It tries only when err is about a validity
+// period and the leaf is outside its own: then the leaf's dates alone may be
+// at fault. The chains so verified are not returned: a chain that does not
+// verify now is not trusted, and its revocation URLs are never fetched.
+func verifiesWithinValidity(leaf *x509.Certificate, opts x509.VerifyOptions, err error) bool {
+	var inv x509.CertificateInvalidError
+	if !errors.As(err, &inv) || inv.Reason != x509.Expired || leaf.NotAfter.Before(leaf.NotBefore) {
+		return false
+	}
+	switch now := opts.CurrentTime; {
+	case now.After(leaf.NotAfter):
+		opts.CurrentTime = leaf.NotAfter // still valid at NotAfter (RFC 5280 §4.1.2.5)
+	case now.Before(leaf.NotBefore):
+		opts.CurrentTime = leaf.NotBefore
+	default:
+		return false // the leaf is within its dates: another certificate's are wrong
+	}
+	_, err = leaf.Verify(opts)
+	return err == nil
 }
 
 // judgeCertificate adds the hostname, self-signed, validity, key and

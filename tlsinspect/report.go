@@ -34,6 +34,16 @@ type Report struct {
 	// (ignoring the hostname); TrustError says why not.
 	Trusted    bool
 	TrustError string
+	// TrustedWithinValidity reports that the chain verifies to the
+	// configured roots at a moment within the leaf's validity period (Now,
+	// or, for a leaf that is expired or not yet valid, the moment of its
+	// validity nearest to Now, which every other certificate of the chain
+	// must cover too), ignoring the hostname and revocation. It is true
+	// whenever the chain verifies at Now, even if HardFail then clears
+	// Trusted. When it is true, Trusted is false and the leaf is Expired or
+	// NotYetValid, only the dates are wrong: the chain itself is sound.
+	// Revocation is still not checked for such a chain.
+	TrustedWithinValidity bool
 	// HostnameMatch reports that the leaf is valid for Host.
 	HostnameMatch bool
 	SelfSigned    bool
