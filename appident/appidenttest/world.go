@@ -77,10 +77,13 @@ func NewWorld() (w *World, err error) {
 	if w.dns, err = dnstest.New(); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
-	if w.root, err = pki.NewRoot("appidenttest Root CA"); err != nil {
+	// The CAs were valid a year before the world's now, as real CAs are, so
+	// that an expired leaf (valid until yesterday) was once issued under a
+	// valid chain: only its own dates are wrong.
+	if w.root, err = pki.NewRoot("appidenttest Root CA", w.caValidity()); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
-	if w.other, err = pki.NewRoot("appidenttest Untrusted Root"); err != nil {
+	if w.other, err = pki.NewRoot("appidenttest Untrusted Root", w.caValidity()); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
 	if w.rev, err = pki.NewRevocationServer(pki.RevocationOptions{Now: w.Now}); err != nil {
@@ -495,7 +498,7 @@ func (s *Site) start(opts SiteOptions) error {
 	if opts.Untrusted {
 		root = w.other
 	}
-	issuer, err := root.NewIntermediate("appidenttest CA for " + s.Host)
+	issuer, err := root.NewIntermediate("appidenttest CA for "+s.Host, w.caValidity())
 	if err != nil {
 		return fmt.Errorf("appidenttest: %w", err)
 	}
@@ -635,4 +638,11 @@ func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.
 		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("appidenttest: %s is outside the offline world", address)}
 	}
 	return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host (appidenttest world)", Name: host, IsNotFound: true}}
+}
+
+// caValidity is the validity of the world's CAs: from a year before its now
+// to ten years after.
+func (w *World) caValidity() pki.CAOptions {
+	now := w.Now()
+	return pki.CAOptions{NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(10, 0, 0)}
 }
