@@ -28,14 +28,18 @@
 //   - the certificate chain is trusted, valid for the host, not self-signed,
 //     within its validity period and not revoked; an unknown revocation
 //     status is allowed, with an info finding (R4);
-//   - the certificate is OV or EV, names an organization, and is not a CDN's
-//     (R5).
+//   - the certificate is OV or EV, names an organization and its country,
+//     and is not a CDN's (R5).
 //
 // Otherwise the app is an "Unknown App": only the domain is shown (AppName,
 // Organization and Location are empty); the patient is never blocked.
 // "Validated" is shown whenever the app is validated, also next to "Unknown
-// App". Whatever the rules say, nothing is described without an organization
-// to show ("label.no_organization"). Every string shown goes through
+// App". Whatever the rules say, the organization and location come only from
+// a certificate that [tlsinspect.Report.LegalEntity] accepts (trusted, for
+// the host, in date, not revoked, OV or EV with O and C, not a CDN's), and
+// nothing is described without an organization to show
+// ("label.no_organization"): a replaced or shortened rule list cannot show a
+// CDN's or an untrusted certificate's organization. Every string shown goes through
 // [Sanitize]; Labels is never nil.
 //
 // # Findings

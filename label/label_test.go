@@ -259,10 +259,25 @@ func TestLocation(t *testing.T) {
 		{tlsinspect.Location{}, ""},
 	}
 	for _, tt := range tests {
+		if got := location(tt.loc); got != tt.want {
+			t.Errorf("location(%+v) = %q, want %q", tt.loc, got, tt.want)
+		}
+		// Through Decide: an OV or EV subject must carry C, so without a
+		// country nothing is described.
 		ev := good()
 		ev.TLS.Location = tt.loc
-		if got := DefaultPolicy().Decide(ev).Display.Location; got != tt.want {
-			t.Errorf("location %+v = %q, want %q", tt.loc, got, tt.want)
+		d := DefaultPolicy().Decide(ev)
+		if Sanitize(tt.loc.Country) == "" {
+			if d.Described || d.Display.Location != "" || d.Display.Organization != "" {
+				t.Errorf("no country in %+v, yet described: %#v", tt.loc, d.Display)
+			}
+			if _, ok := find(d, "cert.ov_missing_org"); !ok {
+				t.Errorf("no country in %+v, and no cert.ov_missing_org finding: %+v", tt.loc, d.Findings)
+			}
+			continue
+		}
+		if !d.Described || d.Display.Location != tt.want {
+			t.Errorf("Decide with %+v: described %v, location %q, want %q", tt.loc, d.Described, d.Display.Location, tt.want)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/consenttrust/appverify/tlsinspect"
 )
 
 // Decision is the outcome of applying a Policy to Evidence.
@@ -109,9 +111,13 @@ func (p *Policy) Decide(ev Evidence) Decision {
 		}
 	}
 
-	org := ""
-	if ev.TLS != nil {
-		org = Sanitize(ev.TLS.Organization)
+	// Whatever the rules say, an organization is shown only when the
+	// certificate associates a legal entity with the site: a replaced or
+	// extended rule list can never show a CDN's, an untrusted or a revoked
+	// certificate's organization.
+	org, loc := "", ""
+	if name, l, ok := ev.TLS.LegalEntity(); ok {
+		org, loc = Sanitize(name), location(l)
 	}
 	described := true
 	for i := range findings {
@@ -138,7 +144,7 @@ func (p *Policy) Decide(ev Evidence) Decision {
 	if described {
 		d.Display.AppName = Sanitize(ev.AppName)
 		d.Display.Organization = org
-		d.Display.Location = location(ev)
+		d.Display.Location = loc
 		d.Display.Labels = []string{}
 		if ev.Validated {
 			d.Display.Labels = []string{Validated}
@@ -231,27 +237,15 @@ func displayDomain(ev Evidence) string {
 }
 
 // location joins the certificate subject's C, ST and L, skipping empty parts.
-func location(ev Evidence) string {
-	if ev.TLS == nil {
-		return ""
+func location(l tlsinspect.Location) string {
+	var buf [3]string
+	parts := buf[:0]
+	for _, p := range [...]string{l.Country, l.State, l.Locality} {
+		if p = Sanitize(p); p != "" {
+			parts = append(parts, p)
+		}
 	}
-	l := ev.TLS.Location
-	c, st, loc := Sanitize(l.Country), Sanitize(l.State), Sanitize(l.Locality)
-	switch {
-	case c != "" && st != "" && loc != "":
-		return c + ", " + st + ", " + loc
-	case st == "" && loc == "":
-		return c
-	case c == "" && loc == "":
-		return st
-	case c == "" && st == "":
-		return loc
-	case c == "":
-		return st + ", " + loc
-	case st == "":
-		return c + ", " + loc
-	}
-	return c + ", " + st
+	return strings.Join(parts, ", ")
 }
 
 // siteName names the site in messages: the eTLD+1, else the host.

@@ -253,3 +253,36 @@ func TestUntrustedOnlyByDates(t *testing.T) {
 		})
 	}
 }
+
+// However an embedder replaces the rules, an organization reaches the
+// patient only from a certificate that associates a legal entity with the
+// site: never a CDN's, an untrusted, a revoked or a DV certificate's.
+func TestOrganizationNeedsALegalEntityWhateverTheRules(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(*Evidence)
+	}{
+		{"CDN", func(e *Evidence) { e.TLS.CDN = true }},
+		{"untrusted", func(e *Evidence) { e.TLS.Trusted = false }},
+		{"revoked", func(e *Evidence) { e.TLS.Revocation = tlsinspect.RevocationRevoked }},
+		{"DV", func(e *Evidence) { e.TLS.Type = tlsinspect.DV }},
+		{"hostname mismatch", func(e *Evidence) { e.TLS.HostnameMatch = false }},
+		{"no TLS", func(e *Evidence) { e.TLS = nil }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := good()
+			tt.change(&ev)
+			d := (&Policy{Rules: []Rule{}}).Decide(ev) // no rules at all
+			if d.Described || d.Display.Organization != "" || d.Display.Location != "" {
+				t.Errorf("described with %s: %#v", tt.name, d.Display)
+			}
+			if _, ok := find(d, "label.no_organization"); !ok {
+				t.Errorf("no label.no_organization finding: %+v", d.Findings)
+			}
+		})
+	}
+	// The same evidence, untouched, is described by the empty policy.
+	if d := (&Policy{Rules: []Rule{}}).Decide(good()); !d.Described || d.Display.Organization == "" {
+		t.Errorf("good evidence not described by the empty policy: %#v", d)
+	}
+}

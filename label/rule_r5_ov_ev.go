@@ -27,9 +27,9 @@ func (ovEVRule) Check(ev Evidence) []Finding {
 	case tlsinspect.OV, tlsinspect.EV:
 		// A CDN's certificate has its organization withheld by tlsinspect:
 		// the CDN finding below says why, not a missing organization.
-		if !r.CDN && Sanitize(r.Organization) == "" {
+		if !r.CDN && (Sanitize(r.Organization) == "" || Sanitize(r.Location.Country) == "") {
 			fs = append(fs, should(tlsinspect.CodeOVMissingOrg, "R5", true,
-				"get an "+r.Type.String()+" certificate whose subject names the organization (O) and its country (C): this one has no usable organization"))
+				"get an "+r.Type.String()+" certificate whose subject names the organization (O) and its country (C): this one lacks a usable "+missingSubject(r)))
 		}
 	case tlsinspect.DV:
 		fs = append(fs, should("cert.dv", "R5", true, "get an OV or EV certificate (this one is DV): a DV certificate names no legal entity"))
@@ -48,4 +48,17 @@ func (ovEVRule) Check(ev Evidence) []Finding {
 		fs = append(fs, should(tlsinspect.CodeCDN, "R5", true, msg))
 	}
 	return fs
+}
+
+// missingSubject names what an OV or EV subject lacks: its organization,
+// its country, or both.
+func missingSubject(r *tlsinspect.Report) string {
+	org, c := Sanitize(r.Organization) == "", Sanitize(r.Location.Country) == ""
+	switch {
+	case org && c:
+		return "organization and country"
+	case org:
+		return "organization"
+	}
+	return "country"
 }
