@@ -3,8 +3,11 @@ package appident_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,12 +17,18 @@ import (
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
 	"github.com/miekg/dns"
+	"golang.org/x/crypto/ocsp"
 )
 
-func benchWorld(b *testing.B) (*appidenttest.World, *appidenttest.Site) {
+// benchWorld is a world with one described OV site. With staple, the site
+// staples an OCSP response, so revocation needs no fetch; without, its
+// revocation status comes from its CRL.
+func benchWorld(b *testing.B, staple bool) (*appidenttest.World, *appidenttest.Site) {
 	b.Helper()
 	w := appidenttest.New(b)
-	site, err := w.AddSite(ovSite("app.benchhealth.com"))
+	o := ovSite("app.benchhealth.com")
+	o.Staple = staple
+	site, err := w.AddSite(o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,7 +38,7 @@ func benchWorld(b *testing.B) (*appidenttest.World, *appidenttest.Site) {
 // BenchmarkAssessCached is the consent-time cost: evidence in the cache,
 // the display decided for the app.
 func BenchmarkAssessCached(b *testing.B) {
-	w, site := benchWorld(b)
+	w, site := benchWorld(b, false)
 	c := newChecker(b, w.Config())
 	app := site.App(clientID, "Example Health")
 	ctx := context.Background()
@@ -46,17 +55,48 @@ func BenchmarkAssessCached(b *testing.B) {
 
 // rawWork is the network work an assessment cannot avoid, done by hand
 // against the same servers: one TXT query (miekg/dns) and one verified TLS
-// handshake, run concurrently.
+// handshake, run concurrently, with the stapled OCSP response (if any)
+// checked against the issuer; or, with crl, the certificate's CRL fetched,
+// parsed and its signature checked after the handshake, as a site without
+// a stapled OCSP response requires.
 type rawWork struct {
 	w      *appidenttest.World
 	site   *appidenttest.Site
 	dns    *dns.Client
 	tlsCfg *tls.Config
+	crl    bool
 }
 
-func newRawWork(w *appidenttest.World, site *appidenttest.Site) *rawWork {
+func newRawWork(w *appidenttest.World, site *appidenttest.Site, crl bool) *rawWork {
 	return &rawWork{w: w, site: site, dns: &dns.Client{Timeout: 2 * time.Second},
-		tlsCfg: &tls.Config{ServerName: site.Host, RootCAs: w.Roots()}}
+		tlsCfg: &tls.Config{ServerName: site.Host, RootCAs: w.Roots()}, crl: crl}
+}
+
+// fetchCRL fetches the leaf's first CRL over a fresh connection and checks
+// it against the issuer.
+func fetchCRL(ctx context.Context, leaf, issuer *x509.Certificate) error {
+	if len(leaf.CRLDistributionPoints) == 0 {
+		return fmt.Errorf("no CRL distribution point")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, leaf.CRLDistributionPoints[0], nil)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	der, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return err
+	}
+	return crl.CheckSignatureFrom(issuer)
 }
 
 func (r *rawWork) do(ctx context.Context) error {
@@ -79,6 +119,16 @@ func (r *rawWork) do(ctx context.Context) error {
 		tc := tls.Client(conn, r.tlsCfg)
 		err = tc.HandshakeContext(ctx)
 		tc.Close()
+		if err == nil {
+			st := tc.ConnectionState()
+			chain := st.VerifiedChains[0]
+			if r.crl {
+				err = fetchCRL(ctx, chain[0], chain[1])
+			} else if st.OCSPResponse != nil {
+				// The stapled response is checked against the issuer.
+				_, err = ocsp.ParseResponseForCert(st.OCSPResponse, chain[0], chain[1])
+			}
+		}
 	}
 	wg.Wait()
 	if err != nil {
@@ -87,9 +137,9 @@ func (r *rawWork) do(ctx context.Context) error {
 	return dnsErr
 }
 
-// coldAssess is an assessment with a fresh cache: the lookup, the
-// handshake, the certificate's analysis (its CRL comes from tlsinspect's
-// process-wide CRL cache after the first time) and the decision.
+// coldAssess is an assessment by a new Checker, so with a fresh cache: the
+// lookup, the handshake, the certificate's analysis (a CRL fetch too, unless
+// the site staples OCSP: each Checker keeps its own CRLs) and the decision.
 func coldAssess(ctx context.Context, cfg appident.Config, app appident.App) error {
 	cfg.Cache = appident.NewLRU(4)
 	c, err := appident.New(cfg)
@@ -108,8 +158,8 @@ func coldAssess(ctx context.Context, cfg appident.Config, app appident.App) erro
 
 // BenchmarkRawWork is the baseline of BenchmarkAssessCold.
 func BenchmarkRawWork(b *testing.B) {
-	w, site := benchWorld(b)
-	r := newRawWork(w, site)
+	w, site := benchWorld(b, true)
+	r := newRawWork(w, site, false)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -121,7 +171,7 @@ func BenchmarkRawWork(b *testing.B) {
 
 // BenchmarkAssessCold is a cold Assess: compare with BenchmarkRawWork.
 func BenchmarkAssessCold(b *testing.B) {
-	w, site := benchWorld(b)
+	w, site := benchWorld(b, true)
 	cfg, app := w.Config(), site.App(clientID, "Example Health")
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -134,30 +184,39 @@ func BenchmarkAssessCold(b *testing.B) {
 
 // BenchmarkAssessColdRatio interleaves the raw work and a cold Assess in
 // one loop, so that both see the same machine load, and reports the ratio
-// of their times (cold/raw).
+// of their times (cold/raw): for a site that staples OCSP (the raw work is
+// one TXT query and one handshake), and for one whose revocation status
+// comes from its CRL (the raw work fetches and checks the CRL too).
 func BenchmarkAssessColdRatio(b *testing.B) {
-	w, site := benchWorld(b)
-	r := newRawWork(w, site)
-	cfg, app := w.Config(), site.App(clientID, "Example Health")
-	ctx := context.Background()
-	var raw, cold time.Duration
-	n := 0
-	for b.Loop() {
-		t := time.Now()
-		if err := r.do(ctx); err != nil {
-			b.Fatal(err)
-		}
-		raw += time.Since(t)
-		t = time.Now()
-		if err := coldAssess(ctx, cfg, app); err != nil {
-			b.Fatal(err)
-		}
-		cold += time.Since(t)
-		n++
+	for _, tc := range []struct {
+		name   string
+		staple bool
+	}{{"stapled", true}, {"crl", false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			w, site := benchWorld(b, tc.staple)
+			r := newRawWork(w, site, !tc.staple)
+			cfg, app := w.Config(), site.App(clientID, "Example Health")
+			ctx := context.Background()
+			var raw, cold time.Duration
+			n := 0
+			for b.Loop() {
+				t := time.Now()
+				if err := r.do(ctx); err != nil {
+					b.Fatal(err)
+				}
+				raw += time.Since(t)
+				t = time.Now()
+				if err := coldAssess(ctx, cfg, app); err != nil {
+					b.Fatal(err)
+				}
+				cold += time.Since(t)
+				n++
+			}
+			b.ReportMetric(float64(raw.Nanoseconds())/float64(n), "raw-ns/op")
+			b.ReportMetric(float64(cold.Nanoseconds())/float64(n), "cold-ns/op")
+			b.ReportMetric(float64(cold)/float64(raw), "cold/raw")
+		})
 	}
-	b.ReportMetric(float64(raw.Nanoseconds())/float64(n), "raw-ns/op")
-	b.ReportMetric(float64(cold.Nanoseconds())/float64(n), "cold-ns/op")
-	b.ReportMetric(float64(cold)/float64(raw), "cold/raw")
 }
 
 // BenchmarkAssessAll re-verifies 1,000 apps on 100 loopback sites with a
