@@ -145,9 +145,15 @@ func TestJSON(t *testing.T) {
 	}{
 		{"described", "app.examplehealth.com", []string{"-client-id", describedID, "-name", "Example Health Portal", "-validated", "https://app.examplehealth.com/callback"}, 0},
 		{"unknown", "steptrack.io", []string{"-client-id", "someone-else", "https://steptrack.io/cb"}, 1},
+		// Nothing is looked up for a development target, yet every object
+		// of the contract is there.
+		{"development", "", []string{"-client-id", "dev-0001", "http://localhost:8080/cb"}, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append(worldArgs(w, cacert, tt.host), "-allow-private", "-json")
+			args := []string{"-json"}
+			if tt.host != "" {
+				args = append(worldArgs(w, cacert, tt.host), "-allow-private", "-json")
+			}
 			r := appcheck(t, append(args, tt.args...)...)
 			if r.code != tt.code {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, r.stdout, r.stderr)
@@ -213,6 +219,17 @@ func TestJSON(t *testing.T) {
 				}
 				if f := m["findings"].([]any); len(f) == 0 {
 					t.Error("no findings for an unknown app")
+				}
+			case "development":
+				site := m["site"].(map[string]any)
+				if site["development"] != true || display["domain"] != "localhost" {
+					t.Errorf("development: site %v, display %v", site, display)
+				}
+				if labels := display["labels"].([]any); len(labels) != 1 || labels[0] != "Unknown App" {
+					t.Errorf("labels = %v, want [Unknown App]", labels)
+				}
+				if tls["status"] != "error" || m["dns"].(map[string]any)["status"] != "error" {
+					t.Errorf("development: tls.status %v, dns.status %v; want error for both (not looked up)", tls["status"], m["dns"].(map[string]any)["status"])
 				}
 			}
 		})
