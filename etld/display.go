@@ -3,8 +3,6 @@ package etld
 import (
 	"strings"
 	"unicode"
-
-	"golang.org/x/net/idna"
 )
 
 // DisplayDomain returns the lowercase A-label name as a patient should see
@@ -48,7 +46,7 @@ func DisplayDomain(name string) string {
 	if !strings.Contains(name, "xn--") {
 		return name
 	}
-	u, err := idna.Lookup.ToUnicode(name)
+	u, err := lookup.ToUnicode(name)
 	if err != nil {
 		return name
 	}

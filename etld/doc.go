@@ -65,7 +65,11 @@
 //
 // Names are compared and looked up in lowercase ASCII: Unicode labels are
 // converted to A-labels ("Bücher.de" is "xn--bcher-kva.de"), with the
-// Lookup profile of golang.org/x/net/idna. [ETLDPlusOne] normalizes its
+// Lookup profile of golang.org/x/net/idna less its rule against "--" in a
+// label's third and fourth places, as browsers run it (the WHATWG URL
+// Standard sets CheckHyphens=false), so that registered names such as
+// "r3---sn-abc.googlevideo.com" are read as browsers read them; a label
+// starting or ending with a hyphen is refused. [ETLDPlusOne] normalizes its
 // input that way; a host already in lowercase ASCII skips IDNA entirely
 // and costs about what publicsuffix.EffectiveTLDPlusOne costs.
 //

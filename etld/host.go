@@ -45,7 +45,8 @@ func ETLDPlusOne(host string) (string, error) {
 //
 // The host is normalized first: lowercased, one trailing dot removed, and
 // Unicode labels converted to A-labels with the Lookup profile of
-// golang.org/x/net/idna. Unlisted top-level domains follow the list's
+// golang.org/x/net/idna, less its check of "--" in the third and fourth
+// places (as browsers). Unlisted top-level domains follow the list's
 // default rule "*": "a.b.example" gives "b.example".
 //
 // The error, always a *HostError whose Reason matches a sentinel with
@@ -222,6 +223,15 @@ var ldh = func() (t [256]uint8) {
 // normalizeHost returns host in lowercase ASCII with A-labels and no
 // trailing dot, and whether it is a name or an IP address (IPv6 given
 // without brackets, IPv4 in dotted decimal). The error is a *HostError.
+// lookup is golang.org/x/net/idna's Lookup profile without its hyphen rule,
+// as the WHATWG URL Standard's "domain to ASCII" runs UTS #46
+// (CheckHyphens=false): registered names such as
+// "r3---sn-abc.googlevideo.com" carry "--" in their third and fourth places,
+// and browsers reach them, so an app on one must not become unassessable.
+// A label that starts or ends with a hyphen is still refused
+// (checkHyphenEnds), as RFC 1123 host names do not allow it.
+var lookup = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false))
+
 func normalizeHost(host string) (string, hostKind, error) {
 	if isFastHost(host) {
 		return host, kindName, nil
@@ -261,9 +271,12 @@ func normalizeHost(host string) (string, hostKind, error) {
 			// IDNA would map the bad bytes to U+FFFD and encode that.
 			return "", 0, hostError(host, ReasonInvalidHost, errors.New("invalid UTF-8"))
 		}
-		a, err := idna.Lookup.ToASCII(h)
+		a, err := lookup.ToASCII(h)
 		if err != nil {
 			return "", 0, idnaError(host, h, err)
+		}
+		if err := checkHyphenEnds(host, a); err != nil {
+			return "", 0, err
 		}
 		// Mapping can make dots (U+3002 IDEOGRAPHIC FULL STOP is one): a
 		// trailing one made from the last character is a trailing dot. Any
@@ -299,6 +312,16 @@ func endsInMappedDot(h string) bool {
 	return r == '\u3002' || r == '\uff0e' || r == '\uff61'
 }
 
+// checkHyphenEnds refuses a label that starts or ends with a hyphen.
+func checkHyphenEnds(orig, h string) error {
+	for label := range strings.SplitSeq(h, ".") {
+		if strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return hostError(orig, ReasonInvalidHost, fmt.Errorf("label %q starts or ends with a hyphen", label))
+		}
+	}
+	return nil
+}
+
 func checkEmptyLabels(orig, h string) error {
 	if h == "" || h[0] == '.' || h[len(h)-1] == '.' || strings.Contains(h, "..") {
 		return hostError(orig, ReasonEmptyLabel, nil)
@@ -327,7 +350,7 @@ func checkLengths(orig, h string) error {
 func idnaError(orig, h string, err error) error {
 	for _, label := range strings.Split(h, ".") {
 		if len(label) >= 4 && strings.EqualFold(label[:4], "xn--") {
-			if _, lerr := idna.Lookup.ToASCII(label); lerr != nil {
+			if _, lerr := lookup.ToASCII(label); lerr != nil {
 				return hostError(orig, ReasonInvalidPunycode, err)
 			}
 		}
