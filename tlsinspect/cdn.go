@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -40,13 +42,13 @@ var cdnOrganizations = []struct {
 	{"incapsula", "Imperva Incapsula", nil},
 	{"imperva", "Imperva Incapsula", []string{"imperva.com"}},
 	{"stackpath", "StackPath", nil},
-	{"highwinds", "StackPath (Highwinds)", nil},
+	{"highwinds network", "StackPath (Highwinds)", nil},
 	{"sucuri", "Sucuri", nil},
-	{"limelight", "Edgio (Limelight)", nil},
+	{"limelight networks", "Edgio (Limelight)", nil},
 	{"edgecast", "Edgio (Edgecast)", nil},
 	{"edgio", "Edgio", nil},
 	{"verizon digital media", "Edgio (Verizon Digital Media)", nil},
-	{"bunny", "bunny.net", nil},
+	{"bunnyway", "bunny.net", nil},
 	{"cdn77", "CDN77", nil},
 	{"keycdn", "KeyCDN", nil},
 	{"netlify", "Netlify", []string{"netlify.com"}},
@@ -85,7 +87,7 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 	for _, o := range cert.Subject.Organization {
 		o = strings.ToLower(Sanitize(o))
 		for _, c := range cdnOrganizations {
-			if strings.HasPrefix(o, c.prefix) {
+			if hasWordPrefix(o, c.prefix) {
 				if site == "" || !slices.Contains(c.sites, site) {
 					return true, "certificate organization is the CDN operator " + c.name
 				}
@@ -112,4 +114,20 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 		}
 	}
 	return false, ""
+}
+
+// hasWordPrefix reports whether o starts with prefix as whole words: the
+// prefix is all of o or followed by a character that is not a letter or
+// digit ("amazon.com, inc." and "cloudflare, inc." match, "amazonia health"
+// does not).
+func hasWordPrefix(o, prefix string) bool {
+	if !strings.HasPrefix(o, prefix) {
+		return false
+	}
+	rest := o[len(prefix):]
+	if rest == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }

@@ -80,3 +80,30 @@ func TestDetectCDNForHost(t *testing.T) {
 		t.Error("a second operator's organization on Microsoft's site: not a CDN")
 	}
 }
+
+// An operator's name counts as whole words: a health company whose name
+// merely begins like a CDN operator's keeps its organization.
+func TestDetectCDNWholeWords(t *testing.T) {
+	for _, tt := range []struct {
+		org  string
+		want bool
+	}{
+		{"Cloudflare, Inc.", true},
+		{"Amazon.com, Inc.", true},
+		{"Amazon Web Services", true},
+		{"Akamai Technologies, Inc.", true},
+		{"BunnyWay d.o.o.", true},
+		{"Limelight Networks, Inc.", true},
+		{"Fastly", true},
+		{"Amazonia Health, Inc.", false},
+		{"Limelight Health LLC", false},
+		{"Bunny Health Ltd", false},
+		{"Fastlyne Clinics", false},
+		{"Googleplex Dental", false},
+	} {
+		cert := &x509.Certificate{Subject: pkix.Name{Organization: []string{tt.org}}}
+		if got, why := DetectCDNForHost(cert, "app.examplehealth.com"); got != tt.want {
+			t.Errorf("O=%q: CDN %v (%s), want %v", tt.org, got, why, tt.want)
+		}
+	}
+}
