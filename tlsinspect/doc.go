@@ -55,11 +55,19 @@
 // is a soft failure by default, as in browsers; [Inspector.HardFail] makes it
 // deny trust.
 //
-// Only the leaf's revocation is checked. A revoked intermediate CA still
-// verifies here: its revocation is left to the root programs, which
-// distribute revoked intermediates to clients (Mozilla's OneCRL, Chrome's
-// CRLSet) and expect them removed from the roots' trust, rather than to
-// per-connection CRL or OCSP checks.
+// The intermediates of the verified chain (up to three, nearest the leaf
+// first; not the root) are checked too, softly and by CRL only: one that
+// names CRL distribution points is checked against its issuer's CRL as the
+// leaf is (signature by the issuer, freshness, issuingDistributionPoint
+// scope, the same cache, fetch dialer and bounds). A revoked intermediate
+// makes the report revoked, with a reason naming it ("issuing CA certificate
+// "X" revoked at ..."), even when the leaf's own status is good. An
+// intermediate whose status cannot be learned (no CRL distribution point, a
+// failed fetch, an unusable CRL) changes nothing: the leaf's status stands,
+// and HardFail concerns the leaf's status only. Intermediates' OCSP
+// responders are not queried; revoked intermediates without CRLs are left to
+// the root programs, which distribute them to clients (Mozilla's OneCRL,
+// Chrome's CRLSet).
 //
 // A CDN may present its own certificate for an app's host. When the subject
 // organization is a known CDN operator's (Cloudflare, Akamai, Fastly, Amazon
@@ -88,7 +96,7 @@
 //	cert.sha1_signature      a SHA-1 (or MD5) signature in the chain, roots aside
 //	cert.validity_too_long   longer than the CA/Browser Forum allows (see below)
 //	cert.no_revocation_pointer  no CRL distribution point, OCSP URL or staple
-//	cert.revoked             a verified OCSP response or CRL says revoked
+//	cert.revoked             a verified OCSP response or CRL says revoked (the leaf or an intermediate)
 //	cert.revocation_unknown  a trusted chain whose status nobody answered
 //	cert.ov_missing_org      OV or EV without subject O or C
 //	cert.cdn                 a CDN's certificate, not the app's
@@ -112,7 +120,8 @@
 //     requests to fetch from places an attacker chose: they are followed only
 //     for a certificate whose chain verified to the trusted roots, so an
 //     attacker needs a publicly trusted CA's signature on them; only http and
-//     https URLs are fetched, at most two of each kind per certificate; no
+//     https URLs are fetched, at most two of each kind per certificate (and
+//     two CRL URLs for each of at most three intermediates); no
 //     proxy from the environment is used; redirects are not followed.
 //   - Every read is bounded: the handshake by Timeout and MaxHandshakeBytes
 //     (a multi-megabyte chain fails fast with ErrTooLarge), each fetch by

@@ -19,13 +19,26 @@ import (
 )
 
 // checkRevocation fills rep's revocation fields for leaf, whose verified
-// chain is chain: the stapled response, then CRLs, then OCSP responders.
-func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x509.Certificate, chain []*x509.Certificate, staple []byte, now time.Time) {
+// chain is chain: the stapled response, then CRLs, then OCSP responders; then,
+// unless the leaf is revoked, the intermediates' CRLs (checkIntermediates).
+// It reports whether an intermediate was found revoked.
+func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x509.Certificate, chain []*x509.Certificate, staple []byte, now time.Time) (caRevoked bool) {
 	if len(chain) < 2 {
 		rep.RevocationReason = "the certificate is itself a trusted root"
-		return
+		return false
 	}
-	issuer := chain[1]
+	f := fetcher{in: in}
+	defer f.close()
+	in.checkLeafRevocation(ctx, &f, rep, leaf, chain[1], staple, now)
+	if rep.Revocation == RevocationRevoked {
+		return false
+	}
+	return checkIntermediates(ctx, &f, rep, chain, now)
+}
+
+// checkLeafRevocation fills rep's revocation fields for leaf, issued by
+// issuer.
+func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *Report, leaf, issuer *x509.Certificate, staple []byte, now time.Time) {
 	var why []string
 	done := func(chk RevocationCheck) {
 		rep.Revocation = chk.Status
@@ -44,8 +57,6 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 		}
 		why = append(why, "stapled: "+trimErr(err))
 	}
-	f := &fetcher{in: in, roots: in.roots()}
-	defer f.close()
 	for _, u := range fetchable(leaf.CRLDistributionPoints) {
 		chk, err := f.crl(ctx, u, leaf, issuer, now)
 		if err == nil {
@@ -67,6 +78,54 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 		return
 	}
 	rep.RevocationReason = strings.Join(why, "; ")
+}
+
+// maxIntermediateChecks bounds the intermediates of a verified chain whose
+// CRLs are checked, nearest the leaf first.
+const maxIntermediateChecks = 3
+
+// checkIntermediates checks the intermediates of the verified chain (neither
+// the leaf nor the root), up to maxIntermediateChecks of them, against their
+// issuers' CRLs, as the leaf's CRLs are checked (same cache, fetcher and
+// bounds; at most maxFetchesPerKind URLs each). The first one found revoked
+// makes rep revoked, naming it, and checkIntermediates reports true. An
+// intermediate without a CRL distribution point, or whose CRLs cannot be
+// fetched or used, changes nothing: the leaf's status stands. OCSP is not
+// used for intermediates.
+func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x509.Certificate, now time.Time) bool {
+	cas := chain[1 : len(chain)-1]
+	if len(cas) > maxIntermediateChecks {
+		cas = cas[:maxIntermediateChecks]
+	}
+	for i, ca := range cas {
+		if len(ca.CRLDistributionPoints) == 0 {
+			continue
+		}
+		issuer := chain[i+2]
+		for _, u := range fetchable(ca.CRLDistributionPoints) {
+			chk, err := f.crl(ctx, u, ca, issuer, now)
+			if err != nil {
+				continue // try the next URL; an unknown status changes nothing
+			}
+			if chk.Status == RevocationRevoked {
+				rep.Revocation = RevocationRevoked
+				rep.RevocationSource = chk.Source
+				rep.RevocationURL = chk.URL
+				rep.RevocationReason = fmt.Sprintf("issuing CA certificate %q %s", caName(ca), chk.Detail)
+				return true
+			}
+			break // good
+		}
+	}
+	return false
+}
+
+// caName names a CA certificate in a revocation reason.
+func caName(c *x509.Certificate) string {
+	if n := Sanitize(c.Subject.CommonName); n != "" {
+		return n
+	}
+	return Sanitize(c.Subject.String())
 }
 
 func trimErr(err error) string {
@@ -97,7 +156,6 @@ var ErrFetch = errors.New("tlsinspect: revocation fetch failed")
 // fetcher makes the OCSP and CRL requests of one inspection.
 type fetcher struct {
 	in        *Inspector
-	roots     *x509.CertPool
 	transport *http.Transport
 }
 
@@ -112,7 +170,7 @@ func (f *fetcher) client() *http.Client {
 		f.transport = &http.Transport{
 			Proxy:                  nil, // never a proxy from the environment
 			DialContext:            f.in.fetchDialer().DialContext,
-			TLSClientConfig:        &tls.Config{RootCAs: f.roots, MinVersion: tls.VersionTLS12},
+			TLSClientConfig:        &tls.Config{RootCAs: f.in.roots(), MinVersion: tls.VersionTLS12},
 			DisableKeepAlives:      true,
 			DisableCompression:     true,
 			MaxResponseHeaderBytes: 16 << 10,

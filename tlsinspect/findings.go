@@ -36,7 +36,8 @@ const (
 	// CodeNoRevocationPointer: the leaf has neither a CRL distribution point
 	// nor an OCSP responder, and no stapled response was sent.
 	CodeNoRevocationPointer = "cert.no_revocation_pointer"
-	// CodeRevoked: a verified OCSP response or CRL says the leaf is revoked.
+	// CodeRevoked: a verified OCSP response or CRL says the leaf is revoked,
+	// or a verified CRL says an intermediate CA of its chain is.
 	CodeRevoked = "cert.revoked"
 	// CodeRevocationUnknown: no source gave a verified answer.
 	CodeRevocationUnknown = "cert.revocation_unknown"

@@ -54,7 +54,9 @@ type Inspector struct {
 	// HardFail makes an unknown revocation status deny trust: the Report is
 	// then not Trusted, with TrustError "revocation unknown (hard-fail)". If
 	// false (the default), unknown is a soft failure, as in browsers, and
-	// only a cert.revocation_unknown finding says so.
+	// only a cert.revocation_unknown finding says so. HardFail is about the
+	// leaf's status only: an intermediate whose status cannot be learned
+	// (no CRL distribution point, a failed fetch) never denies trust.
 	HardFail bool
 	// NoRevocation skips every revocation check, stapled or fetched; the
 	// status is then unknown with reason "not checked". If false (the
@@ -151,8 +153,9 @@ var handshakeSuites = func() []uint16 {
 //
 // Revocation is checked only for a chain that verified: the stapled OCSP
 // response first, then the leaf's CRL distribution points, then its OCSP
-// responders (see Report.Revocation). URLs in an unverified certificate are
-// never fetched.
+// responders (see Report.Revocation); then the CRLs of the chain's
+// intermediates that name any, one of which revoked makes the report revoked.
+// URLs in an unverified certificate are never fetched.
 func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Report, error) {
 	host = strings.TrimSuffix(host, ".")
 	if host == "" || port < 1 || port > 65535 || strings.ContainsAny(host, "/ \t\r\n") {
@@ -221,11 +224,13 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	case chains == nil:
 		rep.RevocationReason = "not checked: the chain is not trusted"
 	default:
-		in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
-		switch rep.Revocation {
-		case RevocationRevoked:
+		caRevoked := in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
+		switch {
+		case caRevoked:
+			rep.add(CodeRevoked, "the chain's %s, per %s", rep.RevocationReason, rep.RevocationSource)
+		case rep.Revocation == RevocationRevoked:
 			rep.add(CodeRevoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
-		case RevocationUnknown:
+		case rep.Revocation == RevocationUnknown:
 			rep.add(CodeRevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
 			if in.HardFail {
 				rep.Trusted = false

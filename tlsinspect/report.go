@@ -52,6 +52,11 @@ type Report struct {
 	Expired       bool
 	NotYetValid   bool
 
+	// Revocation is the leaf's revocation status, or revoked when an
+	// intermediate CA of the verified chain is revoked: RevocationReason then
+	// begins "issuing CA certificate" and names it, and RevocationSource and
+	// RevocationURL are those of the intermediate's CRL. An intermediate
+	// whose status is unknown leaves the leaf's status as it is.
 	Revocation Revocation
 	// RevocationSource is where the status came from: "ocsp-stapled", "crl",
 	// "ocsp", or "" when unknown. RevocationReason explains an unknown or
