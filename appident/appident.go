@@ -79,8 +79,9 @@ type Config struct {
 	// If zero, 12 hours: a change to a TXT record or a certificate is
 	// recognised within it. A TXT answer's DNS TTL, if shorter, shortens
 	// it (down to MinTTL), and a certificate's expiry ends it. The Checker
-	// keeps CRLs for up to CacheTTL/12, so TLS evidence whose revocation
-	// status came from a CRL is looked up again that much sooner.
+	// keeps CRLs for up to CacheTTL/12, so TLS evidence, which may rest on
+	// a CRL (the leaf's, or an intermediate's even when the leaf's status
+	// is stapled), is looked up again that much sooner.
 	CacheTTL time.Duration
 	// MinTTL is the shortest time a successful DNS answer is cached, however
 	// short its DNS TTL. If zero, 1 minute.

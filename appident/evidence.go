@@ -284,12 +284,12 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 		}
 		e.Expires = now.Add(c.cfg.FailureTTL)
 	} else {
-		ttl := c.cfg.CacheTTL
-		if rep.RevocationSource == tlsinspect.SourceCRL {
-			// The CRL may have been cached for up to crlMaxAge: a
-			// revocation is still seen within CacheTTL.
-			ttl -= c.crlMaxAge
-		}
+		// A CRL consulted for this evidence (the leaf's, or an
+		// intermediate's, which tlsinspect checks even when the leaf's
+		// status came from a staple) may have been cached for up to
+		// crlMaxAge: the evidence expires that much sooner, so that a
+		// revocation is still seen within CacheTTL.
+		ttl := c.cfg.CacheTTL - c.crlMaxAge
 		e.Expires = now.Add(ttl)
 		if na := rep.NotAfter; !na.IsZero() && na.After(now) && na.Before(e.Expires) {
 			e.Expires = na.Add(time.Second) // look again once the certificate has expired

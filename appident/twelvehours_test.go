@@ -166,3 +166,33 @@ func TestCRLBasedEvidenceLeavesRoomForTheCRLsAge(t *testing.T) {
 		t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
 	}
 }
+
+// Evidence whose leaf status is stapled expires as soon as CRL-based
+// evidence does: tlsinspect also checks the intermediates against their
+// issuers' CRLs, which this Checker may have cached for up to CacheTTL/12.
+func TestStapledEvidenceLeavesRoomForIntermediateCRLs(t *testing.T) {
+	w := appidenttest.New(t)
+	w.SetNow(t0)
+	o := ovSite("app.stapledage.com")
+	o.Staple = true
+	site, err := w.AddSite(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetDNSTTL(site.ETLDPlusOne, 24*time.Hour)
+	c := newChecker(t, w.Config())
+	app := site.App(clientID, "X")
+	if a := assess(t, c, app); a.TLS == nil || a.TLS.RevocationSource != tlsinspect.SourceStapled {
+		t.Fatalf("TLS %+v: want the revocation status from the staple", a.TLS)
+	}
+	w.Advance(appident.DefaultCacheTTL - appident.DefaultCacheTTL/12 - time.Second)
+	assess(t, c, app)
+	if st := c.Stats(); st.Handshakes != 1 {
+		t.Fatalf("Stats %+v: want the TLS evidence still cached", st)
+	}
+	w.Advance(2 * time.Second)
+	assess(t, c, app)
+	if st := c.Stats(); st.Handshakes != 2 {
+		t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
+	}
+}
