@@ -144,55 +144,44 @@ func TestChangesAreSeenWithin12Hours(t *testing.T) {
 	})
 }
 
-// TestCRLBasedEvidenceLeavesRoomForTheCRLsAge: TLS evidence whose
-// revocation status came from a CRL, which the Checker may have cached for
-// up to CacheTTL/12, is looked up again that much sooner, so that a
-// revocation is always seen within CacheTTL.
-func TestCRLBasedEvidenceLeavesRoomForTheCRLsAge(t *testing.T) {
-	w, site := clockWorld(t, "app.crlage.com")
-	c := newChecker(t, w.Config())
-	app := site.App(clientID, "X")
-	if a := assess(t, c, app); a.TLS == nil || a.TLS.RevocationSource != tlsinspect.SourceCRL {
-		t.Fatalf("TLS %+v: want the revocation status from the CRL", a.TLS)
-	}
-	w.Advance(appident.DefaultCacheTTL - appident.DefaultCacheTTL/12 - time.Second)
-	assess(t, c, app)
-	if st := c.Stats(); st.Handshakes != 1 {
-		t.Fatalf("Stats %+v: want the TLS evidence still cached", st)
-	}
-	w.Advance(2 * time.Second)
-	assess(t, c, app)
-	if st := c.Stats(); st.Handshakes != 2 {
-		t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
-	}
-}
-
-// Evidence whose leaf status is stapled expires as soon as CRL-based
-// evidence does: tlsinspect also checks the intermediates against their
-// issuers' CRLs, which this Checker may have cached for up to CacheTTL/12.
-func TestStapledEvidenceLeavesRoomForIntermediateCRLs(t *testing.T) {
-	w := appidenttest.New(t)
-	w.SetNow(t0)
-	o := ovSite("app.stapledage.com")
-	o.Staple = true
-	site, err := w.AddSite(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.SetDNSTTL(site.ETLDPlusOne, 24*time.Hour)
-	c := newChecker(t, w.Config())
-	app := site.App(clientID, "X")
-	if a := assess(t, c, app); a.TLS == nil || a.TLS.RevocationSource != tlsinspect.SourceStapled {
-		t.Fatalf("TLS %+v: want the revocation status from the staple", a.TLS)
-	}
-	w.Advance(appident.DefaultCacheTTL - appident.DefaultCacheTTL/12 - time.Second)
-	assess(t, c, app)
-	if st := c.Stats(); st.Handshakes != 1 {
-		t.Fatalf("Stats %+v: want the TLS evidence still cached", st)
-	}
-	w.Advance(2 * time.Second)
-	assess(t, c, app)
-	if st := c.Stats(); st.Handshakes != 2 {
-		t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
+// TLS evidence expires CacheTTL/12 early, so that a revocation a CRL shows
+// is seen within CacheTTL although the Checker may have cached that CRL for
+// up to CacheTTL/12: the leaf's CRL, or, when the leaf's status is stapled,
+// the intermediates' CRLs, which tlsinspect checks too.
+func TestEvidenceLeavesRoomForTheCRLsAge(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		staple bool
+		source string
+	}{
+		{"leaf status from its CRL", false, tlsinspect.SourceCRL},
+		{"leaf status stapled", true, tlsinspect.SourceStapled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := appidenttest.New(t)
+			w.SetNow(t0)
+			o := ovSite("app.crlage.com")
+			o.Staple = tt.staple
+			site, err := w.AddSite(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.SetDNSTTL(site.ETLDPlusOne, 24*time.Hour)
+			c := newChecker(t, w.Config())
+			app := site.App(clientID, "X")
+			if a := assess(t, c, app); a.TLS == nil || a.TLS.RevocationSource != tt.source {
+				t.Fatalf("TLS %+v: want the revocation status from %s", a.TLS, tt.source)
+			}
+			w.Advance(appident.DefaultCacheTTL - appident.DefaultCacheTTL/12 - time.Second)
+			assess(t, c, app)
+			if st := c.Stats(); st.Handshakes != 1 {
+				t.Fatalf("Stats %+v: want the TLS evidence still cached", st)
+			}
+			w.Advance(2 * time.Second)
+			assess(t, c, app)
+			if st := c.Stats(); st.Handshakes != 2 {
+				t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
+			}
+		})
 	}
 }
