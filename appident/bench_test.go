@@ -224,21 +224,7 @@ func BenchmarkAssessColdRatio(b *testing.B) {
 // peak heap in use and bytes allocated per batch.
 func BenchmarkAssessAll(b *testing.B) {
 	w := appidenttest.New(b)
-	var apps []appident.App
-	for i := range 100 {
-		o := ovSite(fmt.Sprintf("app.bulk%dhealth.com", i))
-		o.ClientIDs = nil
-		for j := range 10 {
-			o.ClientIDs = append(o.ClientIDs, fmt.Sprintf("bulk-%d-%d", i, j))
-		}
-		s, err := w.AddSite(o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, id := range o.ClientIDs {
-			apps = append(apps, s.App(id, "Bulk Health"))
-		}
-	}
+	_, apps := addSites(b, w, 100, 10)
 	cfg := w.Config()
 	ctx := context.Background()
 

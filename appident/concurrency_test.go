@@ -13,15 +13,15 @@ import (
 	"github.com/consenttrust/appverify/dnsverify"
 )
 
-// tenSites adds 10 sites on 10 domains, with 5 apps each.
-func tenSites(t testing.TB, w *appidenttest.World) ([]*appidenttest.Site, []appident.App) {
+// addSites adds n described sites on n domains, with perSite apps each.
+func addSites(t testing.TB, w *appidenttest.World, n, perSite int) ([]*appidenttest.Site, []appident.App) {
 	t.Helper()
 	var sites []*appidenttest.Site
 	var apps []appident.App
-	for i := range 10 {
+	for i := range n {
 		o := ovSite(fmt.Sprintf("app.site%dhealth.com", i))
 		o.ClientIDs = nil
-		for j := range 5 {
+		for j := range perSite {
 			o.ClientIDs = append(o.ClientIDs, fmt.Sprintf("app-%d-%d", i, j))
 		}
 		s, err := w.AddSite(o)
@@ -38,7 +38,7 @@ func tenSites(t testing.TB, w *appidenttest.World) ([]*appidenttest.Site, []appi
 
 func TestConcurrentAssessmentsCoalesce(t *testing.T) {
 	w := appidenttest.New(t)
-	sites, apps := tenSites(t, w)
+	sites, apps := addSites(t, w, 10, 5)
 	c := newChecker(t, w.Config())
 	var wg sync.WaitGroup
 	errs := make(chan error, 1000)
@@ -180,7 +180,7 @@ func TestTimeoutBoundsTheAssessment(t *testing.T) {
 
 func TestAssessAll(t *testing.T) {
 	w := appidenttest.New(t)
-	_, apps := tenSites(t, w)
+	_, apps := addSites(t, w, 10, 5)
 	bad := appident.App{ClientID: "", RedirectURIs: []string{"https://app.site0health.com/"}}
 	unparseable := appident.App{ClientID: "x", RedirectURIs: []string{"https://exa mple.com/"}}
 	all := append(append([]appident.App{bad}, apps...), unparseable)

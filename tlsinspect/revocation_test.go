@@ -616,21 +616,7 @@ func TestInspectConcurrent(t *testing.T) {
 	l := w.leaf(t, crlOnly(w))
 	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
 	in := w.inspector(srv.Addr())
-	errs := make(chan error, 8)
-	for range 8 {
-		go func() {
-			r, err := in.Inspect(context.Background(), testHost, 443)
-			if err == nil && r.Revocation != RevocationGood {
-				err = errors.New(r.RevocationReason)
-			}
-			errs <- err
-		}()
-	}
-	for range 8 {
-		if err := <-errs; err != nil {
-			t.Error(err)
-		}
-	}
+	inspectConcurrently(t, in, 8)
 	if n := w.rev.CRLRequests(); n < 1 || n > 8 {
 		t.Errorf("%d CRL requests", n)
 	}
@@ -748,8 +734,18 @@ func TestCRLFetchedOncePerConcurrentMiss(t *testing.T) {
 	w.rev.SetFault(w.inter, pki.FaultSlow)
 	srv := serve(t, l.TLSCertificate(), pki.TLSOptions{})
 	in := w.inspector(srv.Addr())
-	errs := make(chan error, 8)
-	for range 8 {
+	inspectConcurrently(t, in, 8)
+	if n := w.rev.CRLRequests(); n != 1 {
+		t.Errorf("%d CRL requests, want 1", n)
+	}
+}
+
+// inspectConcurrently runs n inspections with in at once and wants each to
+// find the certificate good.
+func inspectConcurrently(t *testing.T, in *Inspector, n int) {
+	t.Helper()
+	errs := make(chan error, n)
+	for range n {
 		go func() {
 			r, err := in.Inspect(context.Background(), testHost, 443)
 			if err == nil && r.Revocation != RevocationGood {
@@ -758,12 +754,9 @@ func TestCRLFetchedOncePerConcurrentMiss(t *testing.T) {
 			errs <- err
 		}()
 	}
-	for range 8 {
+	for range n {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
-	}
-	if n := w.rev.CRLRequests(); n != 1 {
-		t.Errorf("%d CRL requests, want 1", n)
 	}
 }

@@ -65,7 +65,7 @@ func TestDescribed(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
+	wantReport(t, r.stdout,
 		"What the patient sees",
 		"  App name       Example Health Portal\n",
 		"  Organization   Example Health, Inc.\n",
@@ -74,14 +74,10 @@ func TestDescribed(t *testing.T) {
 		"  R1  MUST    met             redirect URI served over HTTPS\n",
 		"  R5  SHOULD  met             OV or EV certificate rather than DV\n",
 		"  R6  SHOULD  met             cerner-client-id TXT record at the eTLD+1\n",
-		"examplehealth.com carries cerner-client-id=" + describedID,
+		"examplehealth.com carries cerner-client-id="+describedID,
 		"  R7  SHOULD  met             app name aligns with its website or legal entity\n",
 		"Nothing: patients see this app described in full.",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("report lacks %q:\n%s", want, r.stdout)
-		}
-	}
+	)
 	if strings.Contains(r.stdout, "\x1b[") {
 		t.Error("colour with NO_COLOR set and stdout not a terminal")
 	}
@@ -98,16 +94,12 @@ func TestUnknown(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
+	wantReport(t, r.stdout,
 		"  Labels         [Unknown App]\n",
 		"  App name       (not shown)\n",
 		"  R5  SHOULD  not met         OV or EV certificate rather than DV\n",
 		"Get an OV (organization validated) or EV certificate for steptrack.io",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("report lacks %q:\n%s", want, r.stdout)
-		}
-	}
+	)
 }
 
 // TestMissingTXT checks the fix for a missing record: the exact record, where,
@@ -121,16 +113,12 @@ func TestMissingTXT(t *testing.T) {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	host, port, _ := strings.Cut(w.DNSAddr(), ":")
-	for _, want := range []string{
+	wantReport(t, r.stdout,
 		"  R6  SHOULD  not met         cerner-client-id TXT record at the eTLD+1\n",
 		"Add a TXT record at lakesidelabs.com (the eTLD+1 of results.lakesidelabs.com, not the host itself) (R6):",
-		`    lakesidelabs.com. TXT "cerner-client-id=` + id + `"` + "\n",
-		"    dig @" + host + " -p " + port + " +short TXT lakesidelabs.com\n",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("report lacks %q:\n%s", want, r.stdout)
-		}
-	}
+		`    lakesidelabs.com. TXT "cerner-client-id=`+id+`"`+"\n",
+		"    dig @"+host+" -p "+port+" +short TXT lakesidelabs.com\n",
+	)
 }
 
 // TestJSON checks -json against the contract: every required field, with
@@ -328,11 +316,7 @@ func TestProblems(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 			}
-			for _, want := range tt.want {
-				if !strings.Contains(r.stdout, want) {
-					t.Errorf("report lacks %q:\n%s", want, r.stdout)
-				}
-			}
+			wantReport(t, r.stdout, tt.want...)
 		})
 	}
 }
@@ -344,17 +328,13 @@ func TestDevelopment(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{
+	wantReport(t, r.stdout,
 		"  R1  MUST    not met         redirect URI served over HTTPS\n",
 		"  R2  SHOULD  not met         port 443 only\n",
 		"  R5  SHOULD  not assessable  OV or EV certificate rather than DV\n",
 		"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n",
 		"it cannot be assessed and patients see only \"localhost\"",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("report lacks %q:\n%s", want, r.stdout)
-		}
-	}
+	)
 }
 
 // An app whose name shares nothing with its organization or domain is still
@@ -368,9 +348,7 @@ func TestMisalignedName(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if want := "  R7  SHOULD  not met         app name aligns with its website or legal entity\n"; !strings.Contains(r.stdout, want) {
-		t.Errorf("report lacks %q:\n%s", want, r.stdout)
-	}
+	wantReport(t, r.stdout, "  R7  SHOULD  not met         app name aligns with its website or legal entity\n")
 }
 
 // TestDNSServesHostAddresses: -dns is asked for the redirect host's address
@@ -407,10 +385,18 @@ func TestDNSServesHostAddresses(t *testing.T) {
 	// The human report's fix is to publish the host at a public address,
 	// not to make a handshake work.
 	r = appcheck(t, "-dns", w.DNSAddr(), "-timeout", "20s", "-client-id", describedID, "https://app.privateclinic.com/cb")
-	if want := "Publish app.privateclinic.com at a public address"; !strings.Contains(r.stdout, want) {
-		t.Errorf("report lacks %q:\n%s", want, r.stdout)
-	}
+	wantReport(t, r.stdout, "Publish app.privateclinic.com at a public address")
 	if strings.Contains(r.stdout, "answer a TLS handshake") {
 		t.Errorf("report asks for a handshake the checker refused to attempt:\n%s", r.stdout)
+	}
+}
+
+// wantReport fails t for each of wants that stdout lacks.
+func wantReport(t *testing.T, stdout string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
 	}
 }
