@@ -78,12 +78,7 @@ func TestConcurrentAssessmentsCoalesce(t *testing.T) {
 	if queries != 10 || st.DNSLookups != 10 || st.Handshakes != 10 {
 		t.Errorf("%d DNS queries seen by the server, Stats %+v; want 10 lookups and 10 handshakes", queries, st)
 	}
-	// The servers count a handshake once their side of it is done, a moment
-	// after the client's: wait for the count to settle, then check it.
-	deadline := time.Now().Add(3 * time.Second)
-	for w.Handshakes() < 10 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	settleHandshakes(w.Handshakes, 10)
 	if hs := w.Handshakes(); hs != 10 {
 		t.Errorf("%d TLS handshakes seen by the servers, want 10", hs)
 	}
@@ -302,5 +297,15 @@ func TestCanceledStarterStillCachesTheLookup(t *testing.T) {
 	a := assess(t, c, app)
 	if st := c.Stats(); a.DNS.Status != dnsverify.StatusVerified || st.DNSLookups != 1 || st.Handshakes != 1 {
 		t.Errorf("DNS %v, Stats %+v: want the shared lookups cached despite their starter's cancellation", a.DNS.Status, st)
+	}
+}
+
+// settleHandshakes waits, for at most 3 seconds, until count reaches want:
+// a test server counts a handshake once its side of it is done, a moment
+// after the client's. The caller then checks the count.
+func settleHandshakes(count func() int, want int) {
+	deadline := time.Now().Add(3 * time.Second)
+	for count() < want && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
@@ -118,12 +117,7 @@ func TestEgressGuardChecksCustomDialers(t *testing.T) {
 	}
 	cfg.AllowPrivate = true
 	a = assess(t, newChecker(t, cfg), site.App(clientID, "X"))
-	// The server counts a handshake once its side is done, a moment after
-	// the client's: wait for the count to settle.
-	deadline := time.Now().Add(3 * time.Second)
-	for site.Handshakes() < 1 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	settleHandshakes(site.Handshakes, 1)
 	if a.TLSErr != nil || site.Handshakes() != 1 || !a.Described {
 		t.Fatalf("with AllowPrivate: TLSErr %v, %d handshakes, described %v; want one handshake, described", a.TLSErr, site.Handshakes(), a.Described)
 	}
