@@ -29,16 +29,7 @@ type Verifier struct {
 // ends in the background, bounded by its own timeouts.
 func (v *Verifier) Verify(ctx context.Context, name, clientID string) Result {
 	res := Result{Name: name, Want: clientID, Found: []string{}}
-	fqdn, err := checkName(strings.TrimSpace(name))
-	if err != nil {
-		res.Status, res.Err = StatusError, err
-		return res
-	}
-	r := v.Resolver
-	if r == nil {
-		r = &Client{}
-	}
-	a, err := lookupRecords(ctx, r, fqdn)
+	a, err := v.Lookup(ctx, name)
 	if err != nil {
 		res.Status, res.Err = StatusError, err
 		if IsNotFound(err) {
@@ -49,4 +40,22 @@ func (v *Verifier) Verify(ctx context.Context, name, clientID string) Result {
 	res.TTL, res.Authenticated, res.Server = a.TTL, a.Authenticated, a.Server
 	res.Status, res.Found = Match(a.Records, clientID)
 	return res
+}
+
+// Lookup returns the TXT records at name (the eTLD+1, with or without a
+// trailing dot; it is queried fully qualified, so no search domain applies),
+// for Match to check for any number of client ids. A name without TXT
+// records is an error for which IsNotFound reports true.
+//
+// Lookup returns when ctx is done even if the Resolver does not honour ctx.
+func (v *Verifier) Lookup(ctx context.Context, name string) (*Answer, error) {
+	fqdn, err := checkName(strings.TrimSpace(name))
+	if err != nil {
+		return nil, err
+	}
+	r := v.Resolver
+	if r == nil {
+		r = &Client{}
+	}
+	return lookupRecords(ctx, r, fqdn)
 }
