@@ -32,6 +32,12 @@
 // Config.Now) and the revocation server, so cache expiry can be tested
 // without sleeping.
 //
+// Faults: a site can be down, silent or answer garbage for good
+// ([SiteOptions].TLSFault, [Site.SetDown]), its eTLD+1 can answer an rcode
+// ([World.SetDNSFault]), and it can fail a fraction of DNS queries and TLS
+// connections, random but fixed by a seed ([Site.SetFaults]), at any time
+// after it was added.
+//
 // For a command line: [World.DNSAddr] is a -dns server, [World.RootPEM] a
 // -cacert file and [World.TLSAddr] the target of a curl-style -connect-to.
 package appidenttest

@@ -7,6 +7,8 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strings"
@@ -40,6 +42,9 @@ type World struct {
 	delays map[string]time.Duration
 	addrs  map[string][]netip.Addr
 	closed bool
+
+	fmu       sync.Mutex
+	dnsFaults map[string]*draws // by canonical name (trailing dot); see Site.SetFaults
 }
 
 // TB is the part of testing.TB that New uses.
@@ -67,6 +72,7 @@ func NewWorld() (w *World, err error) {
 	w = &World{
 		sites: make(map[string]*Site), txt: make(map[string][][]string), faults: make(map[string]int),
 		ttls: make(map[string]time.Duration), delays: make(map[string]time.Duration), addrs: make(map[string][]netip.Addr),
+		dnsFaults: make(map[string]*draws),
 	}
 	defer func() {
 		if err != nil {
@@ -77,6 +83,7 @@ func NewWorld() (w *World, err error) {
 	if w.dns, err = dnstest.New(); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
+	w.dns.SetIntercept(w.interceptDNS)
 	// The CAs were valid a year before the world's now, as real CAs are, so
 	// that an expired leaf (valid until yesterday) was once issued under a
 	// valid chain: only its own dates are wrong.
@@ -374,6 +381,85 @@ type SiteOptions struct {
 	DNSFault int
 	// TLSFault makes the TLS endpoint misbehave.
 	TLSFault TLSFault
+	// Faults fail a fraction of DNS queries and TLS connections, as
+	// Site.SetFaults does.
+	Faults Faults
+}
+
+// Faults make a site fail a fraction of what it serves, as a flaky
+// nameserver or an overloaded load balancer would. Which ones fail is
+// random but fixed by Seed: the n-th DNS query (or TLS connection) since
+// the faults were set fails when the n-th draw of a PCG generator seeded
+// by Seed falls below the fraction, so a test that sends the same
+// sequence of queries and connections sees the same ones fail in every
+// run. DNS and TLS draw from separate streams.
+type Faults struct {
+	// DNS is the fraction, from 0 to 1, of DNS queries at the site's
+	// eTLD+1 (the name of its TXT records) answered SERVFAIL instead of
+	// the records. Sites sharing an eTLD+1 share its DNS faults: the
+	// latest set wins.
+	DNS float64
+	// TLS is the fraction, from 0 to 1, of connections to the site's TLS
+	// server closed before the handshake, so the client's handshake fails
+	// at once. A site added with a TLSFault has no TLS server to fail.
+	TLS float64
+	// Seed chooses which queries and connections fail.
+	Seed uint64
+}
+
+// draws decides, one draw per query or connection, which ones fail.
+type draws struct {
+	mu     sync.Mutex
+	frac   float64
+	r      *rand.Rand
+	failed int
+}
+
+// PCG stream selectors, so that DNS and TLS faults of one seed differ.
+const (
+	streamDNS = 0x646e73 // "dns"
+	streamTLS = 0x746c73 // "tls"
+)
+
+func newDraws(frac float64, seed, stream uint64) *draws {
+	return &draws{frac: frac, r: rand.New(rand.NewPCG(seed, stream))}
+}
+
+// fail draws once and reports whether this one fails.
+func (d *draws) fail() bool {
+	if d == nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.r.Float64() < d.frac {
+		d.failed++
+		return true
+	}
+	return false
+}
+
+func (d *draws) count() int {
+	if d == nil {
+		return 0
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failed
+}
+
+func validFraction(f float64) bool { return !math.IsNaN(f) && f >= 0 && f <= 1 }
+
+// interceptDNS is the DNS server's intercept: SERVFAIL for the queries
+// that the name's faults fail.
+func (w *World) interceptDNS(name string, _ uint16) int {
+	w.fmu.Lock()
+	d := w.dnsFaults[name]
+	w.fmu.Unlock()
+	if d.fail() {
+		return 2 // SERVFAIL
+	}
+	return 0
 }
 
 // Site is a site of the world: a TLS server for Host and the TXT records
@@ -396,6 +482,7 @@ type Site struct {
 
 	mu      sync.Mutex
 	faulted bool // TLSDown set after start
+	tlsDraw *draws
 }
 
 // AddSite adds a site to the world and starts its TLS server.
@@ -416,9 +503,15 @@ func (w *World) AddSite(opts SiteOptions) (*Site, error) {
 		return nil, errors.New("appidenttest: world closed")
 	}
 	s := &Site{Host: host, ETLDPlusOne: e1, URI: "https://" + host + "/callback", w: w}
+	if !validFraction(opts.Faults.DNS) || !validFraction(opts.Faults.TLS) {
+		return nil, fmt.Errorf("appidenttest: site %q: fault fractions %v, %v: want each from 0 to 1", host, opts.Faults.DNS, opts.Faults.TLS)
+	}
 	if err := s.start(opts); err != nil {
 		s.close()
 		return nil, err
+	}
+	if opts.Faults != (Faults{}) { // a site without faults leaves its eTLD+1's DNS faults alone
+		_ = s.SetFaults(opts.Faults)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -590,6 +683,56 @@ func (s *Site) SetDown(down bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faulted = down
+}
+
+// SetFaults replaces the site's faults; the zero Faults stops them. Each
+// set starts the seeded draws and the counts of failures afresh. It
+// returns an error if a fraction is not between 0 and 1.
+func (s *Site) SetFaults(f Faults) error {
+	if !validFraction(f.DNS) || !validFraction(f.TLS) {
+		return fmt.Errorf("appidenttest: site %q: fault fractions %v, %v: want each from 0 to 1", s.Host, f.DNS, f.TLS)
+	}
+	name := s.ETLDPlusOne + "."
+	s.w.fmu.Lock()
+	if f.DNS > 0 {
+		s.w.dnsFaults[name] = newDraws(f.DNS, f.Seed, streamDNS)
+	} else {
+		delete(s.w.dnsFaults, name)
+	}
+	s.w.fmu.Unlock()
+	var d *draws
+	if f.TLS > 0 {
+		d = newDraws(f.TLS, f.Seed, streamTLS)
+	}
+	s.mu.Lock()
+	s.tlsDraw = d
+	s.mu.Unlock()
+	if s.srv != nil {
+		if d == nil {
+			s.srv.SetDrop(nil)
+		} else {
+			s.srv.SetDrop(d.fail)
+		}
+	}
+	return nil
+}
+
+// FailedDNSQueries returns how many DNS queries at the site's eTLD+1 its
+// faults have failed since they were last set.
+func (s *Site) FailedDNSQueries() int {
+	s.w.fmu.Lock()
+	d := s.w.dnsFaults[s.ETLDPlusOne+"."]
+	s.w.fmu.Unlock()
+	return d.count()
+}
+
+// FailedTLSConns returns how many connections to the site its faults have
+// closed before the handshake since they were last set.
+func (s *Site) FailedTLSConns() int {
+	s.mu.Lock()
+	d := s.tlsDraw
+	s.mu.Unlock()
+	return d.count()
 }
 
 func (s *Site) dialAddr() string {

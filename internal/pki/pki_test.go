@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -635,4 +636,30 @@ func TestP224LeafCannotBeServed(t *testing.T) {
 	}
 	assert.Error(t, err)
 	assert.Equal(t, 0, srv.Handshakes())
+}
+
+func TestStartTLSDrop(t *testing.T) {
+	w := newWorld(t)
+	leaf, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	srv, err := StartTLS(leaf.TLSCertificate(), TLSOptions{})
+	require.NoError(t, err)
+	defer srv.Close()
+	var n atomic.Int64
+	srv.SetDrop(func() bool { return n.Add(1)%2 == 0 })
+	for i := range 4 {
+		_, err := tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
+		if i%2 == 0 {
+			assert.NoError(t, err, "connection", i)
+		} else {
+			assert.Error(t, err, "connection", i)
+		}
+	}
+	assert.Equal(t, 2, srv.Dropped())
+	assert.Equal(t, 2, srv.Handshakes())
+	assert.Equal(t, 4, srv.Accepted())
+	srv.SetDrop(nil)
+	_, err = tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
+	assert.NoError(t, err)
+	assert.Equal(t, 2, srv.Dropped())
 }

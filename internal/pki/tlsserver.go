@@ -119,9 +119,11 @@ type TLSServer struct {
 	cfg        *tls.Config
 	timeout    time.Duration
 	handshakes atomic.Int64
+	dropped    atomic.Int64
 
 	mu    sync.Mutex
 	names []string
+	drop  func() bool
 }
 
 // StartTLS starts a TLS server on 127.0.0.1:0 serving cert (and opts.SNI).
@@ -159,6 +161,13 @@ func StartTLS(cert tls.Certificate, opts TLSOptions) (*TLSServer, error) {
 }
 
 func (s *TLSServer) serveConn(c net.Conn, closing <-chan struct{}) {
+	s.mu.Lock()
+	drop := s.drop
+	s.mu.Unlock()
+	if drop != nil && drop() {
+		s.dropped.Add(1)
+		return // closed before the handshake: the client sees the connection reset or EOF
+	}
 	_ = c.SetDeadline(time.Now().Add(s.timeout))
 	tc := tls.Server(c, s.cfg)
 	if err := tc.Handshake(); err != nil {
@@ -196,6 +205,21 @@ func (s *TLSServer) Accepted() int { return int(s.loop.accepted.Load()) }
 
 // Handshakes returns the number of completed TLS handshakes.
 func (s *TLSServer) Handshakes() int { return int(s.handshakes.Load()) }
+
+// SetDrop sets f (nil: none) to be asked about each accepted connection
+// before its handshake: when it returns true the connection is closed at
+// once, so the client's handshake fails (EOF or reset). f may run
+// concurrently with itself. Test kits use it for failures that vary from
+// connection to connection.
+func (s *TLSServer) SetDrop(f func() bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.drop = f
+}
+
+// Dropped returns the number of connections closed before their handshake
+// because SetDrop's function said so.
+func (s *TLSServer) Dropped() int { return int(s.dropped.Load()) }
 
 // ServerNames returns the SNI names of completed handshakes, in order
 // ("" for a client that sent none).
