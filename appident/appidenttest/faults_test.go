@@ -94,7 +94,7 @@ func faultyWorld(t *testing.T, f appidenttest.Faults) (*appidenttest.World, *app
 }
 
 func TestSeededFaultsAreDeterministic(t *testing.T) {
-	const n = 60
+	const n = 40
 	f := appidenttest.Faults{DNS: 0.3, TLS: 0.5, Seed: 42}
 	w1, s1 := faultyWorld(t, f)
 	w2, s2 := faultyWorld(t, f)

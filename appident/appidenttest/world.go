@@ -10,10 +10,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"net/netip"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/dnsverify"
@@ -381,6 +385,9 @@ type SiteOptions struct {
 	DNSFault int
 	// TLSFault makes the TLS endpoint misbehave.
 	TLSFault TLSFault
+	// Handler serves the HTTP requests that reach the site (Site.SetHandler);
+	// nil answers each "200 OK" with body "ok".
+	Handler http.Handler
 	// Faults fail a fraction of DNS queries and TLS connections, as
 	// Site.SetFaults does.
 	Faults Faults
@@ -472,17 +479,40 @@ type Site struct {
 	// Addr is the loopback address of the site's TLS server (for a TLSDown
 	// site, an address nothing listens on).
 	Addr string
-	// Leaf is the certificate served (nil for a faulty endpoint).
-	Leaf *x509.Certificate
 
 	w       *World
-	issuer  *pki.CA
 	srv     *pki.TLSServer
 	hostile *pki.HostileServer
 
-	mu      sync.Mutex
-	faulted bool // TLSDown set after start
-	tlsDraw *draws
+	mu         sync.Mutex
+	faulted    bool // TLSDown set after start
+	tlsDraw    *draws
+	issuer     *pki.CA
+	leaf       *pki.Leaf // nil for a faulty endpoint
+	revoked    bool      // the leaf is revoked at the CA
+	selfSigned bool
+	staple     bool
+	times      RevocationTimes
+}
+
+// RevocationTimes date the OCSP responses and CRLs about a site's
+// certificate, served by the world's revocation server and stapled.
+type RevocationTimes struct {
+	// Age is how long before the world's now they were produced: their
+	// thisUpdate is now - Age. If zero, one minute.
+	Age time.Duration
+	// Validity is nextUpdate - thisUpdate. If zero, 24 hours.
+	Validity time.Duration
+}
+
+func (rt RevocationTimes) withDefaults() RevocationTimes {
+	if rt.Age <= 0 {
+		rt.Age = time.Minute
+	}
+	if rt.Validity <= 0 {
+		rt.Validity = 24 * time.Hour
+	}
+	return rt
 }
 
 // AddSite adds a site to the world and starts its TLS server.
@@ -553,6 +583,29 @@ func (s *Site) start(opts SiteOptions) error {
 		s.hostile, s.Addr = h, h.Addr()
 		return nil
 	}
+	s.mu.Lock()
+	cert, err := s.issue(opts)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	to := pki.TLSOptions{MaxVersion: opts.MaxVersion, Handler: opts.Handler}
+	if opts.MaxVersion != 0 && opts.MaxVersion < tls.VersionTLS12 {
+		to.MinVersion = tls.VersionTLS10
+	}
+	srv, err := pki.StartTLS(cert, to)
+	if err != nil {
+		return fmt.Errorf("appidenttest: %w", err)
+	}
+	s.srv, s.Addr = srv, srv.Addr()
+	return nil
+}
+
+// issue issues the site's certificate as opts describes, from an issuing
+// CA of its own, and returns what its server is to serve (stapled if
+// opts.Staple). Called with s.mu held.
+func (s *Site) issue(opts SiteOptions) (tls.Certificate, error) {
+	w := s.w
 	now := w.Now()
 	lo := pki.LeafOptions{
 		DNSNames: opts.DNSNames,
@@ -584,52 +637,153 @@ func (s *Site) start(opts SiteOptions) error {
 	if opts.Expired {
 		lo.NotBefore, lo.NotAfter = now.AddDate(0, 0, -90), now.AddDate(0, 0, -1)
 	}
-	// Each site has an issuing CA of its own, so its CRL is its own: a
-	// CRL fetched (and cached by the inspector) for one site says nothing
-	// about another.
+	// Each site (each certificate) has an issuing CA of its own, so its CRL
+	// is its own: a CRL fetched (and cached by the inspector) for one site
+	// says nothing about another.
 	root := w.root
 	if opts.Untrusted {
 		root = w.other
 	}
 	issuer, err := root.NewIntermediate("appidenttest CA for "+s.Host, w.caValidity())
 	if err != nil {
-		return fmt.Errorf("appidenttest: %w", err)
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
 	}
-	s.issuer = issuer
+	rt := s.times.withDefaults()
+	if err := w.rev.AddCA(issuer, pki.CAConfig{Age: rt.Age, Validity: rt.Validity}); err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
 	if !opts.NoRevocationInfo && !opts.SelfSigned {
-		lo.OCSPServer = []string{w.rev.OCSPURL(s.issuer)}
-		lo.CRLDistributionPoints = []string{w.rev.CRLURL(s.issuer, 0)}
+		lo.OCSPServer = []string{w.rev.OCSPURL(issuer)}
+		lo.CRLDistributionPoints = []string{w.rev.CRLURL(issuer, 0)}
 	}
 	lo.SelfSigned = opts.SelfSigned
-	leaf, err := s.issuer.Issue(lo)
+	leaf, err := issuer.Issue(lo)
 	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	revoked := opts.Revoked && !opts.SelfSigned
+	if revoked {
+		w.rev.Revoke(issuer, leaf.Cert.SerialNumber, now.Add(-time.Minute))
+	}
+	s.issuer, s.leaf, s.revoked, s.selfSigned = issuer, leaf, revoked, opts.SelfSigned
+	s.staple = opts.Staple && !opts.SelfSigned
+	return s.served()
+}
+
+// served returns the certificate to serve: the leaf, stapled with a fresh
+// OCSP response dated by the site's RevocationTimes if the site staples.
+// Called with s.mu held.
+func (s *Site) served() (tls.Certificate, error) {
+	if !s.staple {
+		return s.leaf.TLSCertificate(), nil
+	}
+	status := pki.OCSPGood
+	if s.revoked {
+		status = pki.OCSPRevoked
+	}
+	rt := s.times.withDefaults()
+	this := s.w.Now().Add(-rt.Age)
+	staple, err := s.issuer.OCSPResponse(s.leaf.Cert, status, this, this.Add(rt.Validity))
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	return s.leaf.StapledTLSCertificate(staple), nil
+}
+
+// errNoServer is returned by a faulty endpoint's certificate setters.
+func (s *Site) errNoServer() error {
+	return fmt.Errorf("appidenttest: site %q has no TLS server (added with a TLSFault)", s.Host)
+}
+
+// Certificate returns the certificate the site serves now (nil for a site
+// added with a TLSFault).
+func (s *Site) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leaf == nil {
+		return nil
+	}
+	return s.leaf.Cert
+}
+
+// Reissue replaces the site's certificate, as a renewal or a move to
+// another CA would: handshakes from now on get a new certificate, from a
+// new issuing CA, described by the certificate fields of opts (Type,
+// Organization, Country, State, Locality, DNSNames, Revoked, Expired,
+// SelfSigned, Untrusted, CDN, Staple, NoRevocationInfo); its other fields
+// are ignored. Connections already made keep the old certificate.
+func (s *Site) Reissue(opts SiteOptions) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cert, err := s.issue(opts)
+	if err != nil {
+		return err
+	}
+	return s.srv.SetCertificate(cert)
+}
+
+// SetStaple makes the site staple an OCSP response to its handshakes
+// (true) or not (false). A staple is produced when stapling is turned on,
+// at the world's now, dated by the site's RevocationTimes and saying
+// revoked if the certificate is revoked then; like a real server's, it
+// then ages with the world's clock until stapled again. A self-signed
+// certificate has no OCSP response to staple.
+func (s *Site) SetStaple(on bool) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on && s.selfSigned {
+		return fmt.Errorf("appidenttest: site %q: a self-signed certificate cannot be stapled", s.Host)
+	}
+	s.staple = on
+	cert, err := s.served()
+	if err != nil {
+		return err
+	}
+	return s.srv.SetCertificate(cert)
+}
+
+// SetRevocationTimes dates the OCSP responses and CRLs about the site's
+// certificate: those the revocation server serves from now on, and, if
+// the site staples, a new staple at once.
+func (s *Site) SetRevocationTimes(rt RevocationTimes) error {
+	if rt.Age < 0 || rt.Validity < 0 {
+		return fmt.Errorf("appidenttest: site %q: negative revocation times %+v", s.Host, rt)
+	}
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.times = rt
+	full := rt.withDefaults()
+	if err := s.w.rev.AddCA(s.issuer, pki.CAConfig{Age: full.Age, Validity: full.Validity}); err != nil {
 		return fmt.Errorf("appidenttest: %w", err)
 	}
-	s.Leaf = leaf.Cert
-	if opts.Revoked && !opts.SelfSigned {
-		w.rev.Revoke(s.issuer, leaf.Cert.SerialNumber, now.Add(-time.Minute))
+	if !s.staple {
+		return nil
 	}
-	cert := leaf.TLSCertificate()
-	if opts.Staple && !opts.SelfSigned {
-		status := pki.OCSPGood
-		if opts.Revoked {
-			status = pki.OCSPRevoked
-		}
-		staple, err := s.issuer.OCSPResponse(leaf.Cert, status, now.Add(-time.Minute), now.Add(24*time.Hour))
-		if err != nil {
-			return fmt.Errorf("appidenttest: %w", err)
-		}
-		cert = leaf.StapledTLSCertificate(staple)
-	}
-	to := pki.TLSOptions{MaxVersion: opts.MaxVersion}
-	if opts.MaxVersion != 0 && opts.MaxVersion < tls.VersionTLS12 {
-		to.MinVersion = tls.VersionTLS10
-	}
-	srv, err := pki.StartTLS(cert, to)
+	cert, err := s.served()
 	if err != nil {
-		return fmt.Errorf("appidenttest: %w", err)
+		return err
 	}
-	s.srv, s.Addr = srv, srv.Addr()
+	return s.srv.SetCertificate(cert)
+}
+
+// SetHandler makes the site's TLS server serve requests with h, such as
+// the app's OAuth callback; nil restores the default, which answers every
+// request "200 OK" with body "ok". SiteOptions.Handler sets it when the
+// site is added.
+func (s *Site) SetHandler(h http.Handler) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.srv.SetHandler(h)
 	return nil
 }
 
@@ -670,10 +824,13 @@ func (s *Site) Accepted() int {
 
 // Revoke revokes the site's certificate now (world time). OCSP says so at
 // once; a CRL already fetched and cached by an inspector says so only once
-// it is fetched again.
+// it is fetched again; a staple says so once stapled again (SetStaple).
 func (s *Site) Revoke() {
-	if s.Leaf != nil && s.issuer != nil {
-		s.w.rev.Revoke(s.issuer, s.Leaf.SerialNumber, s.w.Now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leaf != nil && s.issuer != nil {
+		s.w.rev.Revoke(s.issuer, s.leaf.Cert.SerialNumber, s.w.Now())
+		s.revoked = true
 	}
 }
 
@@ -781,6 +938,66 @@ func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.
 		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("appidenttest: %s is outside the offline world", address)}
 	}
 	return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host (appidenttest world)", Name: host, IsNotFound: true}}
+}
+
+// Client returns a new HTTP client for a test's user agent (a patient's
+// browser) or an app's back end. It reaches the world's sites by name
+// (https on port 443, trusting the world's root, with their faults) and
+// any server on loopback (127.0.0.1, [::1] or localhost, any port), such
+// as an authorization server on httptest; nothing else. It keeps cookies
+// and follows redirects, as a browser does. For a loopback server on
+// https, serve [World.LoopbackCertificate].
+func (w *World) Client() *http.Client {
+	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
+	d := w.Dialer()
+	var direct net.Dialer
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: w.Roots()},
+			DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+				host, _, err := net.SplitHostPort(address)
+				if err == nil && w.Site(host) == nil && isLoopback(host) {
+					return direct.DialContext(ctx, network, address)
+				}
+				return d.DialContext(ctx, network, address)
+			},
+			ForceAttemptHTTP2:   false,
+			MaxIdleConnsPerHost: 4,
+			IdleConnTimeout:     10 * time.Second,
+		},
+	}
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// LoopbackCertificate issues a certificate from the world's root for
+// localhost, 127.0.0.1 and ::1, for a loopback https server that
+// [World.Client] (or anything trusting [World.Roots]) should trust:
+//
+//	ts := httptest.NewUnstartedServer(handler)
+//	ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+//	ts.StartTLS()
+func (w *World) LoopbackCertificate() (tls.Certificate, error) {
+	now := w.Now()
+	leaf, err := w.root.Issue(pki.LeafOptions{
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		NotBefore:   now.Add(-time.Hour),
+		NotAfter:    now.AddDate(0, 0, 90),
+	})
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	return leaf.TLSCertificate(), nil
 }
 
 // caValidity is the validity of the world's CAs: from a year before its now

@@ -3,6 +3,7 @@ package pki
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -662,4 +663,81 @@ func TestStartTLSDrop(t *testing.T) {
 	_, err = tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
 	assert.NoError(t, err)
 	assert.Equal(t, 2, srv.Dropped())
+}
+
+func TestPerCAValidityAndAge(t *testing.T) {
+	w := newWorld(t)
+	fixed := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	rev, err := NewRevocationServer(RevocationOptions{Now: func() time.Time { return fixed }})
+	require.NoError(t, err)
+	defer rev.Close()
+	require.NoError(t, rev.AddCA(w.inter, CAConfig{Validity: 7 * 24 * time.Hour, Age: 3 * 24 * time.Hour}))
+	leaf, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	resp, err := ocsp.ParseResponseForCert(ocspPost(t, rev, w.inter, leaf.Cert), leaf.Cert, w.inter.Cert)
+	require.NoError(t, err)
+	assert.True(t, resp.ThisUpdate.Equal(fixed.Add(-3*24*time.Hour)), "OCSP thisUpdate", resp.ThisUpdate)
+	assert.True(t, resp.NextUpdate.Equal(fixed.Add(4*24*time.Hour)), "OCSP nextUpdate", resp.NextUpdate)
+	code, der := fetch(t, http.MethodGet, rev.CRLURL(w.inter, 0), nil)
+	require.Equal(t, http.StatusOK, code)
+	crl, err := x509.ParseRevocationList(der)
+	require.NoError(t, err)
+	assert.True(t, crl.ThisUpdate.Equal(fixed.Add(-3*24*time.Hour)), "CRL thisUpdate", crl.ThisUpdate)
+	assert.True(t, crl.NextUpdate.Equal(fixed.Add(4*24*time.Hour)), "CRL nextUpdate", crl.NextUpdate)
+	// Another CA keeps the server's defaults.
+	other, err := w.root.NewIntermediate("Other CA")
+	require.NoError(t, err)
+	leaf2, err := other.Issue(LeafOptions{DNSNames: []string{"b.test"}})
+	require.NoError(t, err)
+	resp, err = ocsp.ParseResponseForCert(ocspPost(t, rev, other, leaf2.Cert), leaf2.Cert, other.Cert)
+	require.NoError(t, err)
+	assert.True(t, resp.ThisUpdate.Equal(fixed.Add(-time.Minute)), "default thisUpdate", resp.ThisUpdate)
+	assert.True(t, resp.NextUpdate.Equal(fixed.Add(-time.Minute+24*time.Hour)), "default nextUpdate", resp.NextUpdate)
+}
+
+func TestStartTLSHandlerAndReplacements(t *testing.T) {
+	w := newWorld(t)
+	a, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	b, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	srv, err := StartTLS(a.TLSCertificate(), TLSOptions{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(rw, "hello "+r.URL.Path+" "+r.TLS.ServerName)
+	})})
+	require.NoError(t, err)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: w.root.Pool()},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, srv.Addr())
+		},
+	}}
+	defer client.CloseIdleConnections()
+	get := func() (string, *x509.Certificate) {
+		t.Helper()
+		resp, err := client.Get("https://a.test/callback")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(body), resp.TLS.PeerCertificates[0]
+	}
+	// The handler answers; the connection is kept alive for a second request.
+	for range 2 {
+		body, cert := get()
+		assert.Equal(t, "hello /callback a.test", body)
+		assert.True(t, cert.Equal(a.Cert))
+	}
+	assert.Equal(t, 1, srv.Handshakes())
+	// A new certificate is served on the next connection.
+	require.NoError(t, srv.SetCertificate(b.TLSCertificate()))
+	assert.Error(t, srv.SetCertificate(tls.Certificate{}))
+	client.CloseIdleConnections()
+	_, cert := get()
+	assert.True(t, cert.Equal(b.Cert))
+	// Without a handler, the default "ok".
+	srv.SetHandler(nil)
+	body, _ := get()
+	assert.Equal(t, "ok", body)
+	assert.Equal(t, 2, srv.Handshakes())
 }
