@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/consenttrust/appverify/appident/appidenttest"
 )
@@ -67,18 +68,6 @@ func count(b []bool) int {
 	return n
 }
 
-func equal(a, b []bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // faultyWorld is a world with one site, its faults set after it was added.
 func faultyWorld(t *testing.T, f appidenttest.Faults) (*appidenttest.World, *appidenttest.Site) {
 	t.Helper()
@@ -100,9 +89,8 @@ func TestSeededFaultsAreDeterministic(t *testing.T) {
 	w2, s2 := faultyWorld(t, f)
 	d1, d2 := dnsOutcomes(t, w1, "flakyhealth.com", n), dnsOutcomes(t, w2, "flakyhealth.com", n)
 	c1, c2 := tlsOutcomes(t, w1, "app.flakyhealth.com", n), tlsOutcomes(t, w2, "app.flakyhealth.com", n)
-	if !equal(d1, d2) || !equal(c1, c2) {
-		t.Errorf("same seed, different failures:\nDNS %v\n    %v\nTLS %v\n    %v", d1, d2, c1, c2)
-	}
+	assert.Equal(t, d1, d2, "DNS failures of the same seed")
+	assert.Equal(t, c1, c2, "TLS failures of the same seed")
 	// The fractions hold roughly (the draws are random, fixed by the seed).
 	if got := count(d1); got < n*15/100 || got > n*45/100 {
 		t.Errorf("%d of %d DNS queries failed at fraction 0.3", got, n)
@@ -125,15 +113,13 @@ func TestSeededFaultsAreDeterministic(t *testing.T) {
 	if err := s2.SetFaults(appidenttest.Faults{DNS: 0.3, TLS: 0.5, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	if equal(dnsOutcomes(t, w2, "flakyhealth.com", n), d1) || equal(tlsOutcomes(t, w2, "app.flakyhealth.com", n), c1) {
-		t.Error("seeds 42 and 7 failed the same queries and connections")
-	}
+	assert.NotEqual(t, d1, dnsOutcomes(t, w2, "flakyhealth.com", n), "seeds 42 and 7 failed the same DNS queries")
+	assert.NotEqual(t, c1, tlsOutcomes(t, w2, "app.flakyhealth.com", n), "seeds 42 and 7 failed the same TLS connections")
 	if err := s2.SetFaults(f); err != nil {
 		t.Fatal(err)
 	}
-	if !equal(dnsOutcomes(t, w2, "flakyhealth.com", n), d1) || !equal(tlsOutcomes(t, w2, "app.flakyhealth.com", n), c1) {
-		t.Error("faults set again with seed 42 did not fail the same queries and connections")
-	}
+	assert.Equal(t, d1, dnsOutcomes(t, w2, "flakyhealth.com", n), "DNS failures after setting seed 42 again")
+	assert.Equal(t, c1, tlsOutcomes(t, w2, "app.flakyhealth.com", n), "TLS failures after setting seed 42 again")
 }
 
 func TestFaultsAllNoneAndCleared(t *testing.T) {

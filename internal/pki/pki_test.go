@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -651,9 +653,9 @@ func TestStartTLSDrop(t *testing.T) {
 	for i := range 4 {
 		_, err := tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
 		if i%2 == 0 {
-			assert.NoError(t, err, "connection", i)
+			assert.NoError(t, err, "connection %d", i)
 		} else {
-			assert.Error(t, err, "connection", i)
+			assert.Error(t, err, "connection %d", i)
 		}
 	}
 	assert.Equal(t, 2, srv.Dropped())
@@ -676,14 +678,14 @@ func TestPerCAValidityAndAge(t *testing.T) {
 	require.NoError(t, err)
 	resp, err := ocsp.ParseResponseForCert(ocspPost(t, rev, w.inter, leaf.Cert), leaf.Cert, w.inter.Cert)
 	require.NoError(t, err)
-	assert.True(t, resp.ThisUpdate.Equal(fixed.Add(-3*24*time.Hour)), "OCSP thisUpdate", resp.ThisUpdate)
-	assert.True(t, resp.NextUpdate.Equal(fixed.Add(4*24*time.Hour)), "OCSP nextUpdate", resp.NextUpdate)
+	assert.Equal(t, fixed.Add(-3*24*time.Hour), resp.ThisUpdate)
+	assert.Equal(t, fixed.Add(4*24*time.Hour), resp.NextUpdate)
 	code, der := fetch(t, http.MethodGet, rev.CRLURL(w.inter, 0), nil)
 	require.Equal(t, http.StatusOK, code)
 	crl, err := x509.ParseRevocationList(der)
 	require.NoError(t, err)
-	assert.True(t, crl.ThisUpdate.Equal(fixed.Add(-3*24*time.Hour)), "CRL thisUpdate", crl.ThisUpdate)
-	assert.True(t, crl.NextUpdate.Equal(fixed.Add(4*24*time.Hour)), "CRL nextUpdate", crl.NextUpdate)
+	assert.Equal(t, fixed.Add(-3*24*time.Hour), crl.ThisUpdate)
+	assert.Equal(t, fixed.Add(4*24*time.Hour), crl.NextUpdate)
 	// Another CA keeps the server's defaults.
 	other, err := w.root.NewIntermediate("Other CA")
 	require.NoError(t, err)
@@ -691,8 +693,8 @@ func TestPerCAValidityAndAge(t *testing.T) {
 	require.NoError(t, err)
 	resp, err = ocsp.ParseResponseForCert(ocspPost(t, rev, other, leaf2.Cert), leaf2.Cert, other.Cert)
 	require.NoError(t, err)
-	assert.True(t, resp.ThisUpdate.Equal(fixed.Add(-time.Minute)), "default thisUpdate", resp.ThisUpdate)
-	assert.True(t, resp.NextUpdate.Equal(fixed.Add(-time.Minute+24*time.Hour)), "default nextUpdate", resp.NextUpdate)
+	assert.Equal(t, fixed.Add(-time.Minute), resp.ThisUpdate)
+	assert.Equal(t, fixed.Add(-time.Minute+24*time.Hour), resp.NextUpdate)
 }
 
 func TestStartTLSHandlerAndReplacements(t *testing.T) {
