@@ -37,25 +37,36 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 }
 
 // checkLeafRevocation fills rep's revocation fields for leaf, issued by
-// issuer.
+// issuer: from the staple if it verifies and is at most MaxStapleAge old,
+// else from the CRLs, else from the OCSP responders; else, if an old staple
+// said revoked, from it.
 func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *Report, leaf, issuer *x509.Certificate, staple []byte, now time.Time) {
 	var why []string
 	done := func(chk RevocationCheck) {
 		rep.Revocation = chk.Status
 		rep.RevocationSource = chk.Source
 		rep.RevocationURL = chk.URL
+		rep.RevocationAt = chk.At
 		if chk.Status == RevocationRevoked {
 			rep.RevocationReason = chk.Detail
 		}
 	}
+	var oldRevoked *RevocationCheck // an old staple that says revoked
 	if len(staple) > 0 {
 		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
-		if err == nil {
-			chk.Source = SourceStapled
+		chk.Source = SourceStapled
+		switch maxAge := orDefault(in.MaxStapleAge, DefaultMaxStapleAge); {
+		case err != nil:
+			why = append(why, "stapled: "+trimErr(err))
+		case in.MaxStapleAge < 0 || now.Sub(chk.At) > maxAge:
+			why = append(why, fmt.Sprintf("stapled: produced at %s, older than the %v allowed", chk.At.UTC().Format(time.RFC3339), maxAge))
+			if chk.Status == RevocationRevoked {
+				oldRevoked = &chk
+			}
+		default:
 			done(chk)
 			return
 		}
-		why = append(why, "stapled: "+trimErr(err))
 	}
 	for _, u := range fetchable(leaf.CRLDistributionPoints) {
 		chk, err := f.crl(ctx, u, leaf, issuer, now)
@@ -72,6 +83,10 @@ func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *R
 			return
 		}
 		why = append(why, "OCSP "+u+": "+trimErr(err))
+	}
+	if oldRevoked != nil {
+		done(*oldRevoked)
+		return
 	}
 	if len(why) == 0 {
 		rep.RevocationReason = "no stapled response and no CRL or OCSP URL"
@@ -111,10 +126,15 @@ func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x
 				rep.Revocation = RevocationRevoked
 				rep.RevocationSource = chk.Source
 				rep.RevocationURL = chk.URL
+				rep.RevocationAt = chk.At
 				rep.RevocationReason = fmt.Sprintf("issuing CA certificate %q %s", caName(ca), chk.Detail)
 				return true
 			}
-			break // good
+			// good: a good leaf status rests on this CRL too
+			if rep.Revocation == RevocationGood && chk.At.Before(rep.RevocationAt) {
+				rep.RevocationAt = chk.At
+			}
+			break
 		}
 	}
 	return false
@@ -270,7 +290,7 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 	if err := checkCRLHeader(crl, u, leaf, issuer, now, false); err != nil {
 		return RevocationCheck{}, err
 	}
-	set := newCRLSet(crl)
+	set := newCRLSet(crl, now)
 	cache.put(u, set, issuer, now)
 	return set.check(u, leaf), nil
 }

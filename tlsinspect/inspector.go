@@ -62,6 +62,15 @@ type Inspector struct {
 	// status is then unknown with reason "not checked". If false (the
 	// default), revocation is checked.
 	NoRevocation bool
+	// MaxStapleAge is the age of the oldest stapled OCSP response that
+	// counts, by the responder's thisUpdate. An older staple, however long
+	// its nextUpdate lets it live, does not decide: the CRL distribution
+	// points are consulted, then the OCSP responders, as when nothing is
+	// stapled (an older staple that says revoked still counts when they all
+	// fail: a revocation stays true). If zero, DefaultMaxStapleAge (12
+	// hours, the window within which a revocation must be seen). A
+	// negative value makes no staple count.
+	MaxStapleAge time.Duration
 	// CRLCache keeps fetched CRLs. If nil, a cache shared by every
 	// Inspector of the process (64 CRLs, 64 MiB, 12 hours at most).
 	CRLCache *CRLCache
@@ -73,6 +82,7 @@ const (
 	DefaultFetchTimeout      = 5 * time.Second
 	DefaultMaxFetchBytes     = 10 << 20
 	DefaultMaxHandshakeBytes = 256 << 10
+	DefaultMaxStapleAge      = 12 * time.Hour
 )
 
 // maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.

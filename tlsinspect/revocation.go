@@ -48,6 +48,9 @@ type RevocationCheck struct {
 	// NextUpdate is when newer information will be available (zero if not
 	// given).
 	NextUpdate time.Time
+	// At is when the status was produced: an OCSP response's thisUpdate, or
+	// when a CRL was fetched.
+	At time.Time
 }
 
 func unusable(format string, args ...any) error {
@@ -101,7 +104,7 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 	} else if !now.Before(resp.NextUpdate) {
 		return RevocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
 	}
-	chk := RevocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate}
+	chk := RevocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate, At: resp.ThisUpdate}
 	switch resp.Status {
 	case ocsp.Good:
 		chk.Status = RevocationGood
@@ -205,7 +208,7 @@ var (
 )
 
 // CheckCRL parses a DER CRL fetched from url and checks leaf against it, as
-// checkParsedCRL does.
+// checkParsedCRL does. The check's At is now, taken as the fetch time.
 func CheckCRL(raw []byte, url string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
 	crl, err := x509.ParseRevocationList(raw)
 	if err != nil {
@@ -219,7 +222,7 @@ func checkParsedCRL(crl *x509.RevocationList, url string, leaf, issuer *x509.Cer
 	if err := checkCRLHeader(crl, url, leaf, issuer, now, false); err != nil {
 		return RevocationCheck{}, err
 	}
-	return newCRLSet(crl).check(url, leaf), nil
+	return newCRLSet(crl, now).check(url, leaf), nil
 }
 
 // checkCRLHeader checks that crl may answer for leaf (RFC 5280 §6.3): the CRL
@@ -273,6 +276,7 @@ func checkCRLHeader(crl *x509.RevocationList, url string, leaf, issuer *x509.Cer
 // crlSet entry takes revokedSerialSize bytes plus its serial number's.
 type crlSet struct {
 	header  *x509.RevocationList
+	fetched time.Time               // when the CRL was fetched
 	revoked []revokedSerial // sorted by key, one per serial
 	size    int64           // approximate memory, for CRLCache.MaxBytes
 }
@@ -290,7 +294,8 @@ func serialKey(n *big.Int) string {
 	return string(append([]byte{byte(n.Sign() + 1)}, n.Bytes()...))
 }
 
-func newCRLSet(crl *x509.RevocationList) *crlSet {
+// newCRLSet reduces crl, fetched at fetched.
+func newCRLSet(crl *x509.RevocationList, fetched time.Time) *crlSet {
 	h := &x509.RevocationList{
 		RawIssuer:  bytes.Clone(crl.RawIssuer),
 		ThisUpdate: crl.ThisUpdate,
@@ -317,7 +322,7 @@ func newCRLSet(crl *x509.RevocationList) *crlSet {
 		ps = append(ps, pending{off, len(buf), e.RevocationTime.Unix(), int32(e.ReasonCode)})
 	}
 	all := string(buf)
-	set := &crlSet{header: h, revoked: make([]revokedSerial, len(ps))}
+	set := &crlSet{header: h, fetched: fetched, revoked: make([]revokedSerial, len(ps))}
 	for i, p := range ps {
 		set.revoked[i] = revokedSerial{key: all[p.off:p.end], at: p.at, reason: p.reason}
 	}
@@ -331,7 +336,7 @@ func newCRLSet(crl *x509.RevocationList) *crlSet {
 
 // check returns leaf's status per the set, whose header has been checked.
 func (s *crlSet) check(url string, leaf *x509.Certificate) RevocationCheck {
-	chk := RevocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: s.header.NextUpdate}
+	chk := RevocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: s.header.NextUpdate, At: s.fetched}
 	key := serialKey(leaf.SerialNumber)
 	if i, ok := slices.BinarySearchFunc(s.revoked, key, func(e revokedSerial, k string) int { return strings.Compare(e.key, k) }); ok {
 		e := s.revoked[i]

@@ -193,7 +193,7 @@ func TestCRLCacheBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return newCRLSet(c)
+		return newCRLSet(c, now)
 	}
 	c := &CRLCache{MaxEntries: 2}
 	c.put("a", crl(), w.inter.Cert, now)
