@@ -276,7 +276,7 @@ func checkCRLHeader(crl *x509.RevocationList, url string, leaf, issuer *x509.Cer
 // crlSet entry takes revokedSerialSize bytes plus its serial number's.
 type crlSet struct {
 	header  *x509.RevocationList
-	fetched time.Time               // when the CRL was fetched
+	fetched time.Time       // when the CRL was fetched
 	revoked []revokedSerial // sorted by key, one per serial
 	size    int64           // approximate memory, for CRLCache.MaxBytes
 }
