@@ -204,10 +204,31 @@ func (f *fetcher) client() *http.Client {
 	}
 }
 
-// get fetches u (POSTing body when non-nil) within FetchTimeout and
-// MaxFetchBytes.
+// fetchLimit returns the time a fetch starting now has: FetchTimeout, or
+// less when ctx's deadline comes sooner, and which of the two it is.
+func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
+	limit, by := orDefault(f.in.FetchTimeout, DefaultFetchTimeout), "FetchTimeout"
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
+		limit, by = max(time.Until(d), 0), "the caller's deadline"
+	}
+	return limit, by
+}
+
+// timedOut is the error of a fetch cut by its deadline: it states the
+// deadline in force and wraps ErrFetch and context.DeadlineExceeded (or
+// context.Canceled, when the caller gave up).
+func timedOut(ctx context.Context, limit time.Duration, by string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("%w: %w", ErrFetch, context.Canceled)
+	}
+	return fmt.Errorf("%w: timed out after %v (%s): %w", ErrFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
+}
+
+// get fetches u (POSTing body when non-nil) within FetchTimeout (or ctx's
+// sooner deadline) and MaxFetchBytes.
 func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+	limit, by := f.fetchLimit(ctx)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	method := http.MethodGet
 	var rd io.Reader
@@ -224,7 +245,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	resp, err := f.client().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+			return nil, timedOut(ctx, limit, by)
 		}
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
 	}
@@ -232,66 +253,74 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: HTTP status %d", ErrFetch, resp.StatusCode)
 	}
-	limit := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
-	if resp.ContentLength > limit {
-		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, limit)
+	maxBytes := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
+	if resp.ContentLength > maxBytes {
+		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, maxBytes)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	var data []byte
+	if resp.ContentLength >= 0 {
+		// One allocation of the announced size; a short body is an error.
+		data = make([]byte, resp.ContentLength)
+		_, err = io.ReadFull(resp.Body, data)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+			return nil, timedOut(ctx, limit, by)
 		}
 		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
 	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, limit)
+	if int64(len(data)) > maxBytes {
+		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, maxBytes)
 	}
 	return data, nil
 }
 
+// crl checks leaf, issued by issuer, against the CRL at u: the cached one if
+// fresh, else one fetched for this and every concurrent miss. The fetch
+// belongs to no caller: it runs to its FetchTimeout and fills the cache even
+// when the caller that started it stops waiting (at its own deadline).
 func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
 	cache := f.in.CRLCache
 	if cache == nil {
 		cache = defaultCRLCache
 	}
-	cached := func() (RevocationCheck, bool) {
-		if set := cache.get(u, issuer, now); set != nil {
-			if err := checkCRLHeader(set.header, u, leaf, issuer, now, true); err == nil {
-				return set.check(u, leaf), true
+	key := crlKey(u, issuer)
+	set := cache.get(key, now)
+	if set == nil {
+		limit, by := f.fetchLimit(ctx)
+		ch := cache.flight.DoChan(key, func() (any, error) {
+			g := fetcher{in: f.in}
+			defer g.close()
+			raw, err := g.get(context.WithoutCancel(ctx), u, nil, "")
+			if err != nil {
+				return nil, err
 			}
-		}
-		return RevocationCheck{}, false
-	}
-	if chk, ok := cached(); ok {
-		return chk, nil
-	}
-	// Concurrent misses for one URL wait for a single fetch, once; a CRL
-	// that then does not fit this certificate is fetched afresh.
-	if leader, wait, done := cache.join(u); leader {
-		defer done()
-	} else {
+			set, err := parseCRL(raw, issuer, now)
+			if err != nil {
+				return nil, err
+			}
+			cache.put(key, set, now)
+			return set, nil
+		})
+		timer := time.NewTimer(limit)
+		defer timer.Stop()
 		select {
-		case <-wait:
+		case r := <-ch:
+			if r.Err != nil {
+				return RevocationCheck{}, r.Err
+			}
+			set = r.Val.(*crlSet)
 		case <-ctx.Done():
-			return RevocationCheck{}, fmt.Errorf("%w: %v", ErrFetch, ctx.Err())
-		}
-		if chk, ok := cached(); ok {
-			return chk, nil
+			return RevocationCheck{}, timedOut(ctx, limit, by)
+		case <-timer.C:
+			return RevocationCheck{}, timedOut(ctx, limit, by)
 		}
 	}
-	raw, err := f.get(ctx, u, nil, "")
-	if err != nil {
+	if err := checkCRLHeader(set.header, u, leaf, issuer, now); err != nil {
 		return RevocationCheck{}, err
 	}
-	crl, err := x509.ParseRevocationList(raw)
-	if err != nil {
-		return RevocationCheck{}, unusable("CRL: %v", err)
-	}
-	if err := checkCRLHeader(crl, u, leaf, issuer, now, false); err != nil {
-		return RevocationCheck{}, err
-	}
-	set := newCRLSet(crl, now)
-	cache.put(u, set, issuer, now)
 	return set.check(u, leaf), nil
 }
 
