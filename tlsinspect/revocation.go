@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
@@ -79,8 +78,12 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 		if errors.As(err, &re) {
 			return RevocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
 		}
-		if strings.Contains(err.Error(), "no response matching") {
-			return RevocationCheck{}, unusable("OCSP response is for another serial number")
+		// A response that parses without the certificate has none for it.
+		var pe ocsp.ParseError
+		if errors.As(err, &pe) {
+			if _, err2 := ocsp.ParseResponseForCert(raw, nil, nil); err2 == nil {
+				return RevocationCheck{}, unusable("OCSP response is for another serial number")
+			}
 		}
 		return RevocationCheck{}, unusable("OCSP response: %v", err)
 	}
