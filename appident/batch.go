@@ -16,7 +16,6 @@ import (
 type Result struct {
 	// Index is the app's position in the slice given to AssessAll.
 	Index int
-	App   App
 	// Assessment is nil when Err is set.
 	Assessment *Assessment
 	Err        error
@@ -34,8 +33,8 @@ type Result struct {
 // Its concurrency (Config.Concurrency) is spent on distinct sites: the apps
 // of one site are assessed one after the other by the worker that looked
 // the site up, from the cache, so that they never hold other workers while
-// they wait for that one lookup. Each app's wait is bounded by
-// Config.BatchTimeout.
+// they wait for that one lookup. Each app's wait is bounded by 15 seconds,
+// or Config.Timeout if longer.
 //
 // One app's error never stops the batch: it is that app's Result.Err. If
 // ctx ends, the apps not yet assessed yield ctx's error. Stopping the loop
@@ -64,11 +63,11 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 					}
 					for _, i := range groups[g] {
 						if err := ctx.Err(); err != nil {
-							results <- Result{Index: i, App: apps[i], Err: fmt.Errorf("appident: %w", err)}
+							results <- Result{Index: i, Err: fmt.Errorf("appident: %w", err)}
 							continue
 						}
-						a, err := c.assess(ctx, apps[i], c.cfg.BatchTimeout, false)
-						results <- Result{Index: i, App: apps[i], Assessment: a, Err: err}
+						a, err := c.assess(ctx, apps[i], c.batchTimeout(), false)
+						results <- Result{Index: i, Assessment: a, Err: err}
 					}
 				}
 			}()

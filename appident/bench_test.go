@@ -249,7 +249,7 @@ func BenchmarkAssessAll(b *testing.B) {
 				start := time.Now()
 				for r := range c.AssessAll(ctx, order.apps) {
 					if r.Err != nil || !r.Assessment.Described {
-						b.Fatalf("%s: %v, %v", r.App.ClientID, r.Assessment, r.Err)
+						b.Fatalf("app %d: %v, %v", r.Index, r.Assessment, r.Err)
 					}
 				}
 				all += time.Since(start)
@@ -295,7 +295,7 @@ func BenchmarkAssessCachedMany(b *testing.B) {
 	ctx := context.Background()
 	for r := range c.AssessAll(ctx, apps) {
 		if r.Err != nil || !r.Assessment.Described {
-			b.Fatalf("priming %s: %v, %v", r.App.ClientID, r.Assessment, r.Err)
+			b.Fatalf("priming app %d: %v, %v", r.Index, r.Assessment, r.Err)
 		}
 	}
 	var many, one time.Duration
@@ -344,7 +344,7 @@ func BenchmarkHeapPerSite(b *testing.B) {
 		before := live()
 		for r := range c.AssessAll(ctx, apps) {
 			if r.Err != nil || !r.Assessment.Described {
-				b.Fatalf("%s: %v, %v", r.App.ClientID, r.Assessment, r.Err)
+				b.Fatalf("app %d: %v, %v", r.Index, r.Assessment, r.Err)
 			}
 		}
 		after := live()

@@ -11,6 +11,7 @@ import (
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
 	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/etld"
 )
 
 // addSites adds n described sites on n domains, with perSite apps each.
@@ -187,8 +188,8 @@ func TestAssessAll(t *testing.T) {
 			t.Errorf("index %d yielded twice", r.Index)
 		}
 		seen[r.Index] = true
-		if r.App.ClientID != all[r.Index].ClientID {
-			t.Errorf("result %d is for %q, want %q", r.Index, r.App.ClientID, all[r.Index].ClientID)
+		if r.Assessment != nil && r.Assessment.ClientID != all[r.Index].ClientID {
+			t.Errorf("result %d is for %q, want %q", r.Index, r.Assessment.ClientID, all[r.Index].ClientID)
 		}
 		switch r.Index {
 		case 0:
@@ -197,9 +198,9 @@ func TestAssessAll(t *testing.T) {
 				t.Errorf("bad app: %+v, %v; want ErrNoClientID with a fail-closed assessment of its domain", r.Assessment, r.Err)
 			}
 		case len(all) - 1:
-			var ue *appident.RedirectURIError
-			if !errors.As(r.Err, &ue) {
-				t.Errorf("unparseable app: %v; want a *RedirectURIError", r.Err)
+			var pe *etld.ParseError
+			if !errors.As(r.Err, &pe) {
+				t.Errorf("unparseable app: %v; want an *etld.ParseError", r.Err)
 			}
 		default:
 			if r.Err != nil || r.Assessment.DNS.Status != dnsverify.StatusVerified {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
@@ -266,7 +267,7 @@ func TestPartialEvidenceStillShowsDomain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := w.Config()
-	cfg.TLSTimeout = 200e6
+	cfg.Timeout = 200 * time.Millisecond
 	c := newChecker(t, cfg)
 	a, err := c.Assess(context.Background(), site.App(clientID, "X"))
 	if err != nil {

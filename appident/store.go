@@ -118,7 +118,6 @@ func (c *Checker) fromShared(ctx context.Context, k evKey) *entry {
 	if err != nil {
 		if !errors.Is(err, ErrCacheMiss) {
 			c.stats.sharedErrors.Add(1)
-			c.log.Debug("appident: shared cache get failed", "key", k.key, "err", err)
 		}
 		return nil
 	}
@@ -141,7 +140,6 @@ func (c *Checker) toShared(ctx context.Context, k evKey, e *entry) {
 	}
 	if err != nil {
 		c.stats.sharedErrors.Add(1)
-		c.log.Debug("appident: shared cache put failed", "key", k.key, "err", err)
 	}
 }
 
@@ -230,7 +228,6 @@ func (c *Checker) flight(k evKey, force bool) (ch <-chan *entry, started *bool) 
 
 // background starts renewing k unless a renewal is running.
 func (c *Checker) background(k evKey) {
-	c.stats.renewals.Add(1)
 	c.flight(k, false)
 }
 
@@ -293,9 +290,9 @@ const leasePoll = 25 * time.Millisecond
 // the evidence. It returns the evidence found (an *entry), the release
 // function of a lease held (a func()), or nil: look it up anyway.
 func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, old *entry) any {
-	ttl := c.cfg.DNSTimeout
+	ttl := dnsTimeout
 	if k.tls {
-		ttl = c.cfg.TLSTimeout
+		ttl = tlsTimeout
 	}
 	ttl += time.Second
 	for range leaseTries {
@@ -310,7 +307,6 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 			}
 			return release
 		}
-		c.stats.leaseWaits.Add(1)
 		deadline := time.NewTimer(ttl)
 		tick := time.NewTicker(leasePoll)
 	poll:
