@@ -102,7 +102,7 @@ func (c *Client) lookup(ctx context.Context, name string) (*Answer, error) {
 tries:
 	for range attempts {
 		for _, srv := range servers {
-			if ctx.Err() != nil {
+			if ctxErr(ctx) != nil {
 				break tries
 			}
 			if !slices.Contains(asked, srv) {
@@ -124,7 +124,7 @@ tries:
 		}
 	}
 	if best == nil { // the context ended before anything was asked
-		return nil, contextError(name, ctx.Err())
+		return nil, contextError(name, ctxErr(ctx))
 	}
 	best.Servers = asked
 	return nil, best
@@ -223,10 +223,11 @@ func exchange(ctx context.Context, network string, timeout time.Duration, q *dns
 // cancellation, bytes that are not a DNS message (a *dns.Error from
 // unpacking, or a TCP answer with another ID), else no answer.
 func tryError(ctx context.Context, err error) *LookupError {
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return &LookupError{Kind: KindCanceled, Err: ctx.Err()}
+	cerr := ctxErr(ctx)
+	if errors.Is(cerr, context.Canceled) {
+		return &LookupError{Kind: KindCanceled, Err: cerr}
 	}
-	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+	if cerr != nil && !errors.Is(err, cerr) {
 		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	var de *dns.Error
@@ -234,6 +235,19 @@ func tryError(ctx context.Context, err error) *LookupError {
 		return &LookupError{Kind: KindMalformed, Err: err}
 	}
 	return &LookupError{Kind: KindUnreachable, Err: err}
+}
+
+// ctxErr returns ctx.Err(), or context.DeadlineExceeded once ctx's deadline
+// has passed even if its timer has not fired yet: a connection's deadline
+// set from it may fire first.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func contextError(name string, err error) *LookupError {

@@ -95,7 +95,7 @@ type node struct {
 	ad       bool
 	injected []dns.RR
 	shuffle  *rand.Rand // non-nil: TXT records in a new order on every query
-	exists   bool // the name exists (NODATA rather than NXDOMAIN)
+	exists   bool       // the name exists (NODATA rather than NXDOMAIN)
 }
 
 // New starts a server on 127.0.0.1 with UDP and TCP on the same free port and
