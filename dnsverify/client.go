@@ -191,32 +191,39 @@ func (c *Client) try(ctx context.Context, fqdn, server string) (*Answer, *Lookup
 		r, err = exchange(tctx, "tcp", timeout, q, server)
 	}
 	if err != nil {
+		if ctxErr(ctx) == nil && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %v: %w", timeout, err)
+		}
 		return nil, tryError(ctx, err)
 	}
 	return parseAnswer(r, question{name: fqdn, id: q.Id}, defaultLimits)
 }
 
 // exchange sends q to server over network with miekg/dns and returns the
-// answer. It returns when ctx is done, leaving the exchange to end at its
-// deadline (ctx's), as the deadlines of a connection in flight are not
-// tied to a context.
+// answer. It makes the calls dns.Client.ExchangeContext makes (DialContext,
+// then ExchangeWithConnContext, which sets the connection's deadlines from
+// Timeout and ctx's deadline) and also ends the exchange when ctx is done,
+// closing the connection, which ExchangeContext does not: the error is then
+// ctx's. A goroutine waiting for ExchangeContext instead, as
+// boulder's bdns has, measured 1.2 to 1.7 times a bare Exchange on a loaded
+// machine, this 1.00 to 1.08 (BenchmarkVerifyVsBare).
 func exchange(ctx context.Context, network string, timeout time.Duration, q *dns.Msg, server string) (*dns.Msg, error) {
-	type result struct {
-		r   *dns.Msg
-		err error
+	c := dns.Client{Net: network, Timeout: timeout}
+	conn, err := c.DialContext(ctx, server)
+	if err != nil {
+		return nil, err
 	}
-	ch := make(chan result, 1)
-	go func() {
-		c := dns.Client{Net: network, Timeout: timeout}
-		r, _, err := c.ExchangeContext(ctx, q, server)
-		ch <- result{r, err}
-	}()
-	select {
-	case res := <-ch:
-		return res.r, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	defer stop()
+	r, _, err := c.ExchangeWithConnContext(ctx, q, conn)
+	if err != nil {
+		if cerr := ctxErr(ctx); cerr != nil {
+			return nil, cerr
+		}
+		return nil, err
 	}
+	return r, nil
 }
 
 // tryError classifies the error of an exchange by its type: the caller's
