@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ory/fosite"
 	"github.com/stretchr/testify/assert"
@@ -120,7 +121,8 @@ type env struct {
 	sites   map[string]*appidenttest.Site
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv starts an env; configure, if given, changes the Checker's Config.
+func newEnv(t *testing.T, configure ...func(*appident.Config)) *env {
 	t.Helper()
 	w := appidenttest.New(t)
 	e := &env{w: w, apps: &apps{w: w, flows: map[string]*flow{}}, sites: map[string]*appidenttest.Site{}}
@@ -142,9 +144,14 @@ func newEnv(t *testing.T) *env {
 		require.NoError(t, err)
 		e.sites[s.Host] = s
 	}
+	cfg := w.Config()
+	for _, f := range configure {
+		f(&cfg)
+	}
 	var err error
-	e.checker, err = appident.New(w.Config())
+	e.checker, err = appident.New(cfg)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = e.checker.Close() })
 	secret := make([]byte, 32)
 	_, err = rand.Read(secret)
 	require.NoError(t, err)
@@ -331,5 +338,49 @@ func (e *env) answer(t *testing.T, browser *http.Client, f *flow, authURL, decis
 	default:
 		t.Fatalf("no callback reached an app; the browser ended at %s with %d %s", resp.Request.URL, resp.StatusCode, final)
 		return callback{}
+	}
+}
+
+// A site whose DNS answers after the consent-time budget: the first
+// patient sees a Pending page, fail-closed (Unknown App, the domain
+// only); the lookup finishes in the background and the next patient sees
+// the app described, with one lookup in all.
+func TestSlowSiteIsPendingThenDescribed(t *testing.T) {
+	e := newEnv(t, func(cfg *appident.Config) { cfg.Timeout = 500 * time.Millisecond })
+	e.w.SetDNSDelay("examplehealth.com", 1500*time.Millisecond)
+	primary := e.sites["app.examplehealth.com"].URI
+	browser := e.w.Client()
+
+	_, authURL := e.start(t, "described-app", primary)
+	code, body := get(t, browser, authURL)
+	require.Equal(t, http.StatusOK, code, body)
+	page := parseConsent(t, body)
+	assert.True(t, page.pending, "no pending note on:\n%s", body)
+	assert.True(t, page.unknown)
+	assert.Equal(t, "Unknown App", page.appName)
+	assert.Empty(t, page.organization)
+	assert.Equal(t, "examplehealth.com", page.domain)
+
+	require.Eventually(t, func() bool { return e.checker.Stats().InFlight == 0 }, 10*time.Second, 20*time.Millisecond,
+		"the background lookup never finished")
+	f, authURL := e.start(t, "described-app", primary)
+	code, body = get(t, browser, authURL)
+	require.Equal(t, http.StatusOK, code, body)
+	page = parseConsent(t, body)
+	assert.False(t, page.pending)
+	assert.False(t, page.unknown)
+	assert.Equal(t, "Example Health, Inc.", page.organization)
+	assert.Equal(t, 1, e.w.DNSQueries("examplehealth.com"), "lookups of examplehealth.com")
+	assert.Equal(t, uint64(1), e.checker.Stats().Handshakes)
+
+	resp, err := browser.PostForm(e.as.URL+page.action, url.Values{"consent": {"allow"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	select {
+	case cb := <-f.done:
+		require.NoError(t, cb.err)
+		assert.NotEmpty(t, cb.token.AccessToken)
+	default:
+		t.Fatal("the code reached no callback")
 	}
 }

@@ -152,20 +152,15 @@ type consent struct {
 // where fosite will send the code.
 func (s *Server) describe(ctx context.Context, c Client, ar fosite.AuthorizeRequester) (*consent, error) {
 	scopes := []string(ar.GetRequestedScopes())
-	requested := ar.GetRedirectURI().String()
-	// INTERIM until App.RedirectURI lands: the requested URI first.
-	uris := []string{requested}
-	for _, u := range c.GetRedirectURIs() {
-		if u != requested {
-			uris = append(uris, u)
-		}
-	}
 	app := appident.App{
 		ClientID:     c.ID,
 		Name:         c.Name,
-		RedirectURIs: uris,
-		Validated:    c.Validated,
-		Persona:      interimPersona(scopes),
+		RedirectURIs: c.GetRedirectURIs(),
+		// The URI fosite will send the code to (it has checked that the
+		// client registered it): the site described is the one it is on.
+		RedirectURI: ar.GetRedirectURI().String(),
+		Validated:   c.Validated,
+		Persona:     interimPersona(scopes),
 	}
 	a, err := s.checker.Assess(ctx, app)
 	if a == nil {
@@ -176,13 +171,13 @@ func (s *Server) describe(ctx context.Context, c Client, ar fosite.AuthorizeRequ
 	if err != nil {
 		// The assessment is fail-closed ("Unknown App", the domain only):
 		// show it, and log why.
-		s.log.WarnContext(ctx, "assessment failed", "client_id", c.ID, "redirect_uri", requested, "err", err)
+		s.log.WarnContext(ctx, "assessment failed", "client_id", c.ID, "redirect_uri", app.RedirectURI, "err", err)
 	}
 	return &consent{
 		Display:   a.Display,
 		Unknown:   !a.Described,
 		Validated: slices.Contains(a.Display.Labels, "Validated"),
-		Pending:   false, // INTERIM: a.Pending
+		Pending:   a.Pending,
 		Scopes:    scopes,
 	}, nil
 }
