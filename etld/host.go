@@ -232,6 +232,18 @@ var ldh = func() (t [256]uint8) {
 // (checkHyphenEnds), as RFC 1123 host names do not allow it.
 var lookup = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false))
 
+// unicodeUpdates applies the UTS #46 mappings that changed between the
+// Unicode version of golang.org/x/net/idna's tables (idna.UnicodeVersion,
+// 15.0.0 with Go 1.26) and Unicode 17.0.0, which browsers follow, for the
+// characters both versions accept. Comparing the two tables of x/net v0.62.0
+// (tables15.0.0.go and tables17.0.0.go, the latter built for Go 1.27) over
+// every code point finds one: U+1E9E LATIN CAPITAL LETTER SHARP S maps to
+// "ss" in 15.0 and to U+00DF ß in 15.1 and later, so "ẞ.com" is
+// "xn--zca.com", not "ss.com". Every other difference is a character the
+// 15.0 tables refuse (new in Unicode 15.1 to 17.0, or changed from refused to
+// mapped): the host is then refused, never read as another.
+var unicodeUpdates = strings.NewReplacer("\u1e9e", "\u00df")
+
 func normalizeHost(host string) (string, hostKind, error) {
 	if isFastHost(host) {
 		return host, kindName, nil
@@ -271,7 +283,7 @@ func normalizeHost(host string) (string, hostKind, error) {
 			// IDNA would map the bad bytes to U+FFFD and encode that.
 			return "", 0, hostError(host, ReasonInvalidHost, errors.New("invalid UTF-8"))
 		}
-		a, err := lookup.ToASCII(h)
+		a, err := lookup.ToASCII(unicodeUpdates.Replace(h))
 		if err != nil {
 			return "", 0, idnaError(host, h, err)
 		}
