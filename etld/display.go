@@ -456,6 +456,8 @@ func isLGC(r rune) bool {
 	sc := scriptOf(r)
 	return sc == "Latin" || sc == "Greek" || sc == "Cyrillic"
 }
-func isASCIILetter(r rune) bool   { return 'a' <= r && r <= 'z' }
-func isDiacritic(r rune) bool     { return 0x0300 <= r && r <= 0x0339 }
-func isKanaException(r rune) bool { return 'へ' <= r && r <= 'ぺ' || 'ヘ' <= r && r <= 'ペ' || 0x30FB <= r && r <= 0x30FE }
+func isASCIILetter(r rune) bool { return 'a' <= r && r <= 'z' }
+func isDiacritic(r rune) bool   { return 0x0300 <= r && r <= 0x0339 }
+func isKanaException(r rune) bool {
+	return 'へ' <= r && r <= 'ぺ' || 'ヘ' <= r && r <= 'ペ' || 0x30FB <= r && r <= 0x30FE
+}

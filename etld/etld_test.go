@@ -51,6 +51,14 @@ func TestETLDPlusOne(t *testing.T) {
 		{host: "www.Bücher.de", want: "xn--bcher-kva.de"},
 		{host: "www.xn--bcher-kva.de", want: "xn--bcher-kva.de"},
 		{host: "XN--BCHER-KVA.DE", want: "xn--bcher-kva.de"},
+		// UTS #46 since Unicode 15.1 maps U+1E9E ẞ to ß, and browsers
+		// process nontransitionally: ß stays, as "xn--zca".
+		{host: "ẞ.com", want: "xn--zca.com"},
+		{host: "www.ẞ.com", want: "xn--zca.com"},
+		{host: "FAẞ.de", want: "xn--fa-hia.de"},
+		{host: "faß.de", want: "xn--fa-hia.de"},
+		{host: "xn--fa-hia.de", want: "xn--fa-hia.de"},
+		{host: "ẞ́.com", want: "xn--4ca4ey.com"},
 		{host: "пример.рф", want: "xn--e1afmkfd.xn--p1ai"},
 		{host: "example。com", want: "example.com"},              // U+3002 IDEOGRAPHIC FULL STOP maps to "."
 		{host: "example。com。", want: "example.com"},             // and one trailing one is dropped

@@ -30,6 +30,10 @@ func TestParse(t *testing.T) {
 		{"https://my-project.github.io/cb", Site{Scheme: "https", Host: "my-project.github.io", Port: 443,
 			PublicSuffix: "github.io", ETLDPlusOne: "my-project.github.io", ICANN: false, DisplayDomain: "my-project.github.io"}},
 		// IDN: A-labels inside, Unicode shown when safe.
+		{"https://ẞ.com/x", Site{Scheme: "https", Host: "xn--zca.com", Port: 443,
+			PublicSuffix: "com", ETLDPlusOne: "xn--zca.com", ICANN: true, DisplayDomain: "ß.com"}},
+		{"https://FAẞ.de/x", Site{Scheme: "https", Host: "xn--fa-hia.de", Port: 443,
+			PublicSuffix: "de", ETLDPlusOne: "xn--fa-hia.de", ICANN: true, DisplayDomain: "faß.de"}},
 		{"https://www.Bücher.de/cb", Site{Scheme: "https", Host: "www.xn--bcher-kva.de", Port: 443,
 			PublicSuffix: "de", ETLDPlusOne: "xn--bcher-kva.de", ICANN: true, DisplayDomain: "bücher.de"}},
 		{"https://xn--80ak6aa92e.com/", Site{Scheme: "https", Host: "xn--80ak6aa92e.com", Port: 443,
