@@ -58,7 +58,7 @@ func TestETLDPlusOne(t *testing.T) {
 		{host: "FAẞ.de", want: "xn--fa-hia.de"},
 		{host: "faß.de", want: "xn--fa-hia.de"},
 		{host: "xn--fa-hia.de", want: "xn--fa-hia.de"},
-		{host: "ẞ́.com", want: "xn--4ca4ey.com"},
+		{host: "ẞ́.com", want: "xn--zca60i.com"}, // as x/net's Unicode 17 tables give
 		{host: "пример.рф", want: "xn--e1afmkfd.xn--p1ai"},
 		{host: "example。com", want: "example.com"},              // U+3002 IDEOGRAPHIC FULL STOP maps to "."
 		{host: "example。com。", want: "example.com"},             // and one trailing one is dropped
