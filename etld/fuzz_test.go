@@ -162,3 +162,46 @@ func checkSite(t *testing.T, p Parser, uri string, site Site) {
 		}
 	}
 }
+
+// FuzzDisplayDomain: DisplayDomain shows Unicode only for the Unicode form
+// of the name it was given, and never for a name whose skeleton (or that of
+// one of its suffixes) is a top domain's, unless the name is that domain or
+// under it.
+func FuzzDisplayDomain(f *testing.F) {
+	for _, s := range []string{
+		"example.com", "bücher.de", "googlé.com", "gооgle.com", "аррӏе.com", "1շ.com", "ß.com",
+		"www.googlé.com", "éxample.blogspot.com", "þorn.is", "日本のサイト.jp", "ip一address.com",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		a, err := lookup.ToASCII(host)
+		if err != nil {
+			a = strings.ToLower(host)
+		}
+		got := DisplayDomain(a)
+		if isASCII(got) {
+			return // the A-label, or an invalid name escaped
+		}
+		if !isASCII(a) { // DisplayDomain was given Unicode: compare A-labels
+			if a, err = lookup.ToASCII(a); err != nil {
+				t.Fatalf("DisplayDomain(%q) = %q for a name that is not valid IDNA", host, got)
+			}
+		}
+		if back, err := lookup.ToASCII(got); err != nil || back != a {
+			t.Fatalf("DisplayDomain(%q) = %q, which is %q, %v", a, got, back, err)
+		}
+		top := topSkeletons()
+		labels := strings.Split(got, ".")
+		for i := range labels {
+			if len(labels)-i < 2 {
+				break
+			}
+			for _, sk := range skeletons(strings.Join(labels[i:], ".")) {
+				if d, ok := top[sk]; ok && a != d && !strings.HasSuffix(a, "."+d) {
+					t.Fatalf("DisplayDomain(%q) = %q, a lookalike of top domain %q", a, got, d)
+				}
+			}
+		}
+	})
+}
