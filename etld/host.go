@@ -47,16 +47,17 @@ func ETLDPlusOne(host string) (string, error) {
 // The host is normalized first: lowercased, one trailing dot removed, and
 // Unicode labels converted to A-labels with the Lookup profile of
 // golang.org/x/net/idna, less its check of "--" in the third and fourth
-// places (as browsers). Unlisted top-level domains follow the list's
+// places, and with U+1E9E ẞ mapped to ß, as browsers do (UTS #46 of Unicode
+// 17; see the package documentation). Unlisted top-level domains follow the list's
 // default rule "*": "a.b.example" gives "b.example".
 //
-// The error, always a *HostError whose Reason matches a sentinel with
-// errors.Is, refuses an empty host (ErrEmpty), a leading dot or empty label
-// (ErrEmptyLabel), a label over 63 or a name over 253 bytes (ErrLabelTooLong,
-// ErrNameTooLong), an IP literal including what browsers read as IPv4
-// ("127.1", "0x7f.0.0.1"; ErrIPLiteral), a name IDNA refuses
-// (ErrInvalidHost, ErrInvalidPunycode), a single label (ErrSingleLabel) and
-// a host that is itself a public suffix (ErrPublicSuffix).
+// The error, always an *Error, refuses an empty host ("empty"), a leading
+// dot or empty label ("empty-label"), a label over 63 or a name over 253
+// bytes ("label-too-long", "name-too-long"), an IP literal including what
+// browsers read as IPv4 ("127.1", "0x7f.0.0.1"; "ip-literal", matching
+// ErrIPLiteral), a name IDNA refuses ("invalid-host", "invalid-punycode",
+// "unicode-version"), a single label ("single-label") and a host that is
+// itself a public suffix ("public-suffix", matching ErrPublicSuffix).
 func (p Parser) ETLDPlusOne(host string) (string, error) {
 	h := host
 	if !isFastHost(host) {
@@ -192,7 +193,7 @@ var ldh = func() (t [256]uint8) {
 
 // normalizeHost returns host in lowercase ASCII with A-labels and no
 // trailing dot, and whether it is a name or an IP address (IPv6 given
-// without brackets, IPv4 in dotted decimal). The error is a *HostError.
+// without brackets, IPv4 in dotted decimal). The error is an *Error.
 // lookup is golang.org/x/net/idna's Lookup profile without its hyphen rule,
 // as the WHATWG URL Standard's "domain to ASCII" runs UTS #46
 // (CheckHyphens=false): registered names such as
