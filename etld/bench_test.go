@@ -142,3 +142,13 @@ func BenchmarkDisplayDomain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuildTopSkeletons is the one-off cost of the top domains'
+// skeletons, paid by the first IDN DisplayDomain sees.
+func BenchmarkBuildTopSkeletons(b *testing.B) {
+	for b.Loop() {
+		if len(buildTopSkeletons()) < 8462 {
+			b.Fatal("too few skeletons")
+		}
+	}
+}

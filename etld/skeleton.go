@@ -15,17 +15,22 @@ import (
 //go:embed internal/idndata/domains.list
 var topDomainsList string
 
-// topSkeletons maps the skeletons of the top domains to the domains.
-var topSkeletons = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
+// topSkeletons maps the skeletons of the top domains to the domains. It is
+// built on the first IDN DisplayDomain shows (BenchmarkBuildTopSkeletons).
+var topSkeletons = sync.OnceValue(buildTopSkeletons)
+
+func buildTopSkeletons() map[string]string {
+	m := make(map[string]string, 9000)
 	for line := range strings.SplitSeq(topDomainsList, "\n") {
 		d := strings.TrimSpace(line)
 		if d == "" || strings.HasPrefix(d, "#") {
 			continue
 		}
-		u, err := lookup.ToUnicode(d)
-		if err != nil {
-			u = d
+		u := d
+		if strings.Contains(d, "xn--") {
+			if v, err := lookup.ToUnicode(d); err == nil {
+				u = v
+			}
 		}
 		for _, sk := range skeletons(u) {
 			if _, dup := m[sk]; !dup {
@@ -34,7 +39,7 @@ var topSkeletons = sync.OnceValue(func() map[string]string {
 		}
 	}
 	return m
-})
+}
 
 // maxTopLabels is the most labels a top domain has.
 const maxTopLabels = 4
@@ -68,6 +73,11 @@ func similarTopDomain(ascii, unicodeName string) (string, bool) {
 // confusable mappings, and its alternatives for þ (b, p), œ (ce, oe) and
 // ӏ (l).
 func skeletons(name string) []string {
+	if isASCII(name) {
+		// NFD, diacritic removal and Chromium's extra mappings leave ASCII
+		// as it is: one skeleton.
+		return []string{asciiSkeleton(name)}
+	}
 	out := []string{uts39Skeleton(name)}
 	add := func(s string) {
 		sk := uts39Skeleton(s)
@@ -100,6 +110,20 @@ func uts39Skeleton(s string) string {
 		}
 	}
 	return norm.NFD.String(b.String())
+}
+
+// asciiSkeleton is uts39Skeleton of an ASCII string.
+func asciiSkeleton(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	for i := 0; i < len(s); i++ {
+		if p, ok := confusables[rune(s[i])]; ok {
+			b.WriteString(p)
+		} else {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // removeDiacritics drops the nonspacing marks of a name written only in

@@ -70,3 +70,13 @@ func TestConfusablesAsData(t *testing.T) {
 		t.Errorf("table has %d mappings, the data %d for reachable characters", len(confusables), kept)
 	}
 }
+
+// TestASCIISkeleton: the fast path for ASCII gives the UTS #39 skeleton.
+func TestASCIISkeleton(t *testing.T) {
+	for c := 0; c < 0x80; c++ {
+		s := "a" + string(rune(c)) + "m.com"
+		if got, want := asciiSkeleton(s), uts39Skeleton(s); got != want {
+			t.Errorf("asciiSkeleton(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
