@@ -46,20 +46,18 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 	}
 	site := Site{Scheme: u.scheme, Host: u.host, Port: u.port}
 	site.Development = development(u.scheme, u.host, u.kind, u.port)
-	site.DisplayDomain = DisplayDomain(u.host)
-	if u.kind != kindName {
-		return site, nil
-	}
-	etld1, suffix, icann, err := p.registrable(u.rawHost, u.host)
-	site.PublicSuffix, site.ICANN = suffix, icann
-	if err != nil {
-		if site.Development&(DevLocalhost|DevReservedName|DevSingleLabel) == 0 {
+	if u.kind == kindName {
+		etld1, suffix, icann, err := p.registrable(u.rawHost, u.host)
+		if err != nil && site.Development&(DevLocalhost|DevReservedName|DevSingleLabel) == 0 {
 			return Site{}, uriError(redirectURI, err)
 		}
-		return site, nil
+		site.ETLDPlusOne, site.PublicSuffix, site.ICANN = etld1, suffix, icann
 	}
-	site.ETLDPlusOne = etld1
-	site.DisplayDomain = DisplayDomain(etld1)
+	if site.ETLDPlusOne != "" {
+		site.DisplayDomain = DisplayDomain(site.ETLDPlusOne)
+	} else {
+		site.DisplayDomain = DisplayDomain(u.host)
+	}
 	return site, nil
 }
 
