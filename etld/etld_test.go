@@ -297,3 +297,26 @@ func TestETLDPlusOneAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestIDNAUnicodeVersion: unicodeUpdates comes from comparing x/net's
+// Unicode 15.0.0 IDNA tables with its 17.0.0 ones. Other tables need the
+// comparison made again.
+func TestIDNAUnicodeVersion(t *testing.T) {
+	if goUnicodeVersion != "15.0.0" && goUnicodeVersion != "17.0.0" {
+		t.Errorf("golang.org/x/net/idna has Unicode %s tables: compare them with UTS #46 17.0 and update unicodeUpdates", goUnicodeVersion)
+	}
+}
+
+// TestUnicodeVersionRefused: a character Go's tables do not know (new in
+// Unicode 16, which browsers accept) is refused, never read as another
+// host.
+func TestUnicodeVersionRefused(t *testing.T) {
+	for _, host := range []string{
+		"a\U00010D4Ab.com", // GARAY CAPITAL LETTER A, Unicode 16
+		"\uA7CBx.com",      // LATIN CAPITAL LETTER RAMS HORN, Unicode 16
+	} {
+		if got, err := ETLDPlusOne(host); reasonOf(err) != reasonUnicodeVersion {
+			t.Errorf("ETLDPlusOne(%q) = %q, %v; want reason %s", host, got, err, reasonUnicodeVersion)
+		}
+	}
+}

@@ -336,7 +336,7 @@ const goUnicodeVersion = idna.UnicodeVersion
 // label (invalid punycode), anything else an invalid host.
 func idnaError(orig, h string, err error) error {
 	for _, r := range h {
-		if r >= utf8.RuneSelf && !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.C) {
+		if r >= utf8.RuneSelf && !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) {
 			return hostError(orig, reasonUnicodeVersion, err)
 		}
 	}
