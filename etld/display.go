@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // DisplayDomain returns the lowercase A-label name as a patient should see
@@ -178,13 +180,15 @@ func hasDisallowedChar(l *label) bool {
 	return false
 }
 
-// hasRepeatedMark: the same nonspacing mark twice in a row, which renders
-// as one (ICU's invisible check).
+// hasRepeatedMark: the same nonspacing mark twice in a row once decomposed
+// (NFD), which renders as one (ICU's invisible check): "é\u0301".
 func hasRepeatedMark(l *label) bool {
-	for i := 1; i < len(l.r); i++ {
-		if l.r[i] == l.r[i-1] && unicode.Is(unicode.Mn, l.r[i]) {
+	var prev rune
+	for _, r := range norm.NFD.String(l.s) {
+		if r == prev && unicode.Is(unicode.Mn, r) {
 			return true
 		}
+		prev = r
 	}
 	return false
 }

@@ -22,6 +22,8 @@ func TestLabelRules(t *testing.T) {
 		{"ɑpple", "com", "character not allowed in identifiers"},        // IPA
 		{"ก\u0e34\u0e34", "th", "invisible repeated mark"},
 		{"ก\u0e34", "th", ""},
+		{"\u00e9\u0301", "com", "invisible repeated mark"}, // é then ́: e ́ ́ once decomposed
+		{"\u00e9", "com", ""},
 		{"١2", "com", "mixed numbering systems"},
 		{"١٢", "com", ""},
 		{"pаypal", "com", "mixed scripts"},
