@@ -1,0 +1,2 @@
+// Package rediscache stores a fleet's appident evidence in Redis.
+package rediscache
