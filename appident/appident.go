@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
@@ -25,8 +28,14 @@ type App struct {
 	// described in full.
 	Name string
 	// RedirectURIs are the app's registered redirect URIs; the first is
-	// primary and is the one assessed. At least one is required.
+	// primary. At least one is required.
 	RedirectURIs []string
+	// RedirectURI is the redirect URI of this authorization request: the
+	// site described is the one it lives on, the site the authorization
+	// code will be sent to. It must be one of RedirectURIs (a loopback
+	// redirect URI may differ in its port only, RFC 8252 §7.3), else Assess
+	// fails with ErrUnregisteredRedirectURI. If empty, the primary.
+	RedirectURI string
 	// Validated reports that the app passed the platform's formal validation program.
 	Validated bool
 	// Persona is who the app serves; the requirements bind patient apps.
@@ -34,8 +43,9 @@ type App struct {
 }
 
 // Config configures a Checker. Its zero value works: the system's DNS
-// servers, a guarded *net.Dialer, the system roots, the default policy and a
-// 12-hour in-memory cache of 10,000 entries.
+// servers, a guarded *net.Dialer, the system roots, the default policy, a
+// 3-second consent-time budget and a 12-hour in-memory cache of 10,000
+// sites.
 type Config struct {
 	// Resolver looks up TXT records. If nil, a dnsverify.Client with the
 	// servers of the system's resolver configuration.
@@ -63,65 +73,70 @@ type Config struct {
 	// PSL selects the Public Suffix List mode. The zero value is etld.Full.
 	PSL etld.Mode
 
-	// Timeout bounds one assessment, lookups included. If zero, 15 seconds.
+	// Timeout is the consent-time budget: how long Assess waits for
+	// evidence that is not cached. When it (or the context) ends first,
+	// the Assessment is Pending, shown as Unknown App, and the lookups go
+	// on in the background to serve the next request. If zero, 3 seconds.
 	Timeout time.Duration
+	// BatchTimeout is the same budget for each app of AssessAll and for
+	// Refresh. If zero, 15 seconds.
+	BatchTimeout time.Duration
 	// DNSTimeout bounds one TXT lookup. If zero, 5 seconds.
 	DNSTimeout time.Duration
 	// TLSTimeout bounds one TLS inspection, revocation fetches included.
 	// If zero, 10 seconds.
 	TLSTimeout time.Duration
 
-	// Cache stores evidence. If nil, an in-memory LRU of CacheSize entries.
+	// Cache, if set, is a store shared with other processes (a fleet of
+	// authorization servers), consulted behind the Checker's own in-memory
+	// cache. If nil, only the in-memory cache.
 	Cache Cache
-	// CacheSize bounds the default cache. If zero, 10,000 entries.
+	// CacheSize bounds the in-memory cache, in sites (a TXT answer and a
+	// TLS inspection each) and in remembered decisions (twice as many
+	// apps). If zero, 10,000.
 	CacheSize int
-	// CacheTTL is how long evidence is used before it is looked up again.
-	// If zero, 12 hours: a change to a TXT record or a certificate is
-	// recognised within it. A TXT answer's DNS TTL, if shorter, shortens
-	// it (down to MinTTL), and a certificate's expiry ends it. The Checker
-	// keeps CRLs for up to CacheTTL/12, so TLS evidence, which may rest on
-	// a CRL (the leaf's, or an intermediate's even when the leaf's status
-	// is stapled), is looked up again that much sooner.
+	// CacheTTL is the 12-hour promise: no display rests on evidence
+	// looked up longer ago. If zero, 12 hours. Evidence is renewed in the
+	// background from three quarters of its lifetime on, so a change to a
+	// TXT record or a certificate is seen within it, and a transient
+	// failure near its end downgrades nothing. A TXT answer's DNS TTL, if
+	// shorter, shortens it (down to MinTTL); TLS evidence lives CacheTTL
+	// from the production of the revocation status it rests on (a staple's
+	// thisUpdate; CRLs, which this Checker keeps for CacheTTL/12, from
+	// their fetch), and ends when the certificate expires. Past CacheTTL
+	// without a successful renewal, the app is shown as Unknown App with a
+	// finding ("evidence.not_renewed") that says why.
 	CacheTTL time.Duration
 	// MinTTL is the shortest time a successful DNS answer is cached, however
 	// short its DNS TTL. If zero, 1 minute.
 	MinTTL time.Duration
-	// FailureTTL is how long a failed lookup is remembered before it is
-	// tried again. If zero, 1 minute.
+	// FailureTTL is how long a failed lookup is remembered, and how often
+	// (with up to a quarter more at random) a failed renewal is retried.
+	// If zero, 1 minute.
 	FailureTTL time.Duration
-	// MaxStale is how long past its expiry evidence may still be served
-	// (with a "cache.stale" finding) while refreshing it fails
-	// transiently, so that a resolver hiccup never downgrades a described
-	// app. If zero, 24 hours.
+	// MaxStale lets DNS evidence be served this long past CacheTTL, with a
+	// "cache.stale" finding, while renewing it fails transiently. It
+	// trades the 12-hour promise for availability: a TXT record removed
+	// during an outage of the resolvers stays believed that much longer.
+	// Set it only knowing that. TLS evidence is never served past its
+	// expiry, so a site cannot prolong its own description by refusing the
+	// Checker's connections. If zero, none.
 	MaxStale time.Duration
 
-	// Concurrency bounds the assessments AssessAll runs at once. If zero, 16.
+	// Concurrency bounds the sites AssessAll looks up at once. If zero, 16.
 	Concurrency int
 	// Logger receives debug logs of lookups. If nil, nothing is logged.
 	Logger *slog.Logger
 }
 
-// Defaults of Config.
-const (
-	DefaultTimeout     = 15 * time.Second
-	DefaultDNSTimeout  = 5 * time.Second
-	DefaultTLSTimeout  = 10 * time.Second
-	DefaultCacheSize   = 10000
-	DefaultCacheTTL    = 12 * time.Hour
-	DefaultMinTTL      = time.Minute
-	DefaultFailureTTL  = time.Minute
-	DefaultMaxStale    = 24 * time.Hour
-	DefaultConcurrency = 16
-)
-
-// Checker assesses apps. It is safe for concurrent use.
+// Checker assesses apps. It is safe for concurrent use. Close stops its
+// background work.
 type Checker struct {
 	cfg      Config
 	now      func() time.Time
 	policy   *label.Policy
 	verifier *dnsverify.Verifier
 	parser   etld.Parser
-	cache    Cache
 	log      *slog.Logger
 
 	dialer      tlsinspect.Dialer // handshakes: port 443
@@ -132,9 +147,17 @@ type Checker struct {
 	crls      *tlsinspect.CRLCache
 	crlMaxAge time.Duration
 
-	memo     memo
-	dnsGroup singleflight.Group
-	tlsGroup singleflight.Group
+	mem    *lru[string, *entry]      // evidence by key
+	memo   *lru[memoKey, *memoEntry] // decisions by app
+	shared Cache
+	group  singleflight.Group
+
+	// bg is the context of every lookup; Close cancels it and waits for wg.
+	bg     context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
 
 	stats counters
 }
@@ -146,7 +169,7 @@ func New(cfg Config) (*Checker, error) {
 		name string
 		v    time.Duration
 	}{
-		{"Timeout", cfg.Timeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
+		{"Timeout", cfg.Timeout}, {"BatchTimeout", cfg.BatchTimeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
 		{"CacheTTL", cfg.CacheTTL}, {"MinTTL", cfg.MinTTL}, {"FailureTTL", cfg.FailureTTL}, {"MaxStale", cfg.MaxStale},
 	} {
 		if d.v < 0 {
@@ -162,28 +185,27 @@ func New(cfg Config) (*Checker, error) {
 	if cfg.PSL != etld.Full && cfg.PSL != etld.ICANNOnly {
 		return nil, fmt.Errorf("appident: Config.PSL is not a known mode (%d)", cfg.PSL)
 	}
-	setDefault(&cfg.Timeout, DefaultTimeout)
-	setDefault(&cfg.DNSTimeout, DefaultDNSTimeout)
-	setDefault(&cfg.TLSTimeout, DefaultTLSTimeout)
-	setDefault(&cfg.CacheTTL, DefaultCacheTTL)
-	setDefault(&cfg.MinTTL, DefaultMinTTL)
-	setDefault(&cfg.FailureTTL, DefaultFailureTTL)
-	setDefault(&cfg.MaxStale, DefaultMaxStale)
-	setDefault(&cfg.CacheSize, DefaultCacheSize)
-	setDefault(&cfg.Concurrency, DefaultConcurrency)
+	setDefault(&cfg.Timeout, 3*time.Second)
+	setDefault(&cfg.BatchTimeout, 15*time.Second)
+	setDefault(&cfg.DNSTimeout, 5*time.Second)
+	setDefault(&cfg.TLSTimeout, 10*time.Second)
+	setDefault(&cfg.CacheTTL, 12*time.Hour)
+	setDefault(&cfg.MinTTL, time.Minute)
+	setDefault(&cfg.FailureTTL, time.Minute)
+	setDefault(&cfg.CacheSize, 10000)
+	setDefault(&cfg.Concurrency, 16)
 
-	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, cache: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
-	c.memo.max = cfg.CacheSize
+	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, shared: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
+	c.mem = newLRU[string, *entry](2 * cfg.CacheSize)
+	c.memo = newLRU[memoKey, *memoEntry](2 * cfg.CacheSize)
 	c.crlMaxAge = cfg.CacheTTL / 12
 	c.crls = &tlsinspect.CRLCache{MaxAge: c.crlMaxAge}
+	c.bg, c.cancel = context.WithCancel(context.Background())
 	if c.now == nil {
 		c.now = time.Now
 	}
 	if c.policy == nil {
 		c.policy = label.DefaultPolicy()
-	}
-	if c.cache == nil {
-		c.cache = newLRU(cfg.CacheSize, c.now)
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -205,96 +227,191 @@ func setDefault[T comparable](p *T, def T) {
 	}
 }
 
-// Assess assesses app: it finds the site of the app's primary redirect URI,
-// checks the TXT record at its eTLD+1 and the certificate its host serves,
-// concurrently and from the cache when it can, and decides what the patient
-// sees.
+// Close stops the Checker's background work (renewals, lookups that
+// outlived their assessment) and waits for it to end. Assess after Close
+// fails with ErrClosed. Close always returns nil; calling it again does
+// nothing.
+func (c *Checker) Close() error {
+	c.mu.Lock()
+	already := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if !already {
+		c.cancel()
+	}
+	c.wg.Wait()
+	return nil
+}
+
+// begin registers a lookup with Close; false once closed.
+func (c *Checker) begin() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.wg.Add(1)
+	return true
+}
+
+func (c *Checker) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// Assess assesses app at consent time: it finds the site of the request's
+// redirect URI (App.RedirectURI, else the primary), checks the TXT record
+// at its eTLD+1 and the certificate its host serves, concurrently and from
+// the cache when it can, and decides what the patient sees.
 //
-// It returns an error only when the app cannot be assessed: ErrNoClientID,
-// ErrNoRedirectURI, a *RedirectURIError for an unparseable primary redirect
-// URI, or the context's error if ctx is already done. Everything else is
-// evidence in the Assessment: a development target (nothing looked up), a
-// failed lookup, a refused dial, a bad certificate. If ctx ends while
-// evidence is being gathered, the evidence missing is reported as failed and
-// the display still shows the domain.
+// It waits for evidence at most Config.Timeout or until ctx ends; then the
+// Assessment is Pending: fail-closed (Unknown App, domain only), while the
+// lookups finish in the background for the next request.
+//
+// It returns an error when the app cannot be assessed: ErrNoClientID,
+// ErrUnregisteredRedirectURI, ErrNoRedirectURI, a *RedirectURIError for an
+// unparseable redirect URI, or ErrClosed. Where the redirect URI still
+// names a site, the error comes with a fail-closed Assessment showing its
+// domain as Unknown App. Everything else is evidence in the Assessment: a
+// development target (nothing looked up), a failed lookup, a refused dial,
+// a bad certificate.
 func (c *Checker) Assess(ctx context.Context, app App) (*Assessment, error) {
-	return c.assess(ctx, app, false)
+	return c.assess(ctx, app, c.cfg.Timeout, false)
 }
 
-// Refresh re-checks app now: it looks the evidence up again, bypassing its
-// cached evidence, and replaces it in the cache for every app on the same
-// site. Call it after a developer fixes a TXT record or a certificate.
-// Its errors are those of Assess.
+// Refresh re-checks app now: it looks the evidence up again, bypassing
+// the cache, and replaces it for every app on the same site. Call it after
+// a developer fixes a TXT record or a certificate. When a lookup fails,
+// the Assessment says so (a "refresh.failed" finding) and shows the
+// evidence obtained before, with its date, or the failure. It waits up to
+// Config.BatchTimeout. Its errors are those of Assess.
 func (c *Checker) Refresh(ctx context.Context, app App) (*Assessment, error) {
-	return c.assess(ctx, app, true)
+	return c.assess(ctx, app, c.cfg.BatchTimeout, true)
 }
 
-func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment, error) {
+// requested returns the redirect URI of this request.
+func (app *App) requested() (string, error) {
+	if len(app.RedirectURIs) == 0 {
+		return "", ErrNoRedirectURI
+	}
+	if app.RedirectURI == "" {
+		return app.RedirectURIs[0], nil
+	}
+	for _, r := range app.RedirectURIs {
+		if r == app.RedirectURI || loopbackMatch(r, app.RedirectURI) {
+			return app.RedirectURI, nil
+		}
+	}
+	return app.RedirectURI, ErrUnregisteredRedirectURI
+}
+
+// loopbackMatch reports whether got is registered as a loopback redirect
+// URI whose port may vary (RFC 8252 §7.3): http, an IP literal on
+// loopback, the same in everything but the port.
+func loopbackMatch(registered, got string) bool {
+	r, err1 := url.Parse(registered)
+	g, err2 := url.Parse(got)
+	if err1 != nil || err2 != nil || r.Scheme != "http" || g.Scheme != "http" {
+		return false
+	}
+	ip, err := netip.ParseAddr(r.Hostname())
+	if err != nil || !ip.IsLoopback() || r.Hostname() != g.Hostname() || r.User != nil || g.User != nil {
+		return false
+	}
+	return r.EscapedPath() == g.EscapedPath() && r.RawQuery == g.RawQuery && r.Fragment == g.Fragment
+}
+
+func (c *Checker) assess(ctx context.Context, app App, budget time.Duration, force bool) (*Assessment, error) {
 	c.stats.assessments.Add(1)
-	if err := c.validate(ctx, app); err != nil {
-		c.stats.errors.Add(1)
-		return nil, err
-	}
 	now := c.now()
-	key := memoKey{clientID: app.ClientID, name: app.Name, uri: app.RedirectURIs[0], validated: app.Validated, persona: app.Persona}
-	var ev evidence
-	var site etld.Site
-	parsed := false
-	if m := c.memo.get(key); m != nil && !force {
-		// The app was assessed before: if its evidence is still the
-		// cached one, so is the decision.
-		if m.a.Site.Development {
-			return m.assessment(now), nil
-		}
-		ev = evidence{dnsE: c.fresh(ctx, m.dnsKey, now), tlsE: c.fresh(ctx, m.tlsKey, now), looked: true}
-		if ev.dnsE == m.dnsE && ev.tlsE == m.tlsE {
-			if m.stale > 0 {
-				c.stats.staleServes.Add(m.stale)
+	uri, uriErr := app.requested()
+	clientID := strings.TrimSpace(app.ClientID)
+	var key memoKey
+	if uriErr == nil && clientID != "" && !force && !c.isClosed() {
+		key = memoKey{clientID: app.ClientID, name: app.Name, uri: uri, registered: strings.Join(app.RedirectURIs, "\n"),
+			validated: app.Validated, persona: app.Persona}
+		if m, ok := c.memo.get(key); ok {
+			if a := c.fromMemo(m, now); a != nil {
+				return a, nil
 			}
-			return m.assessment(now), nil
-		}
-		site, parsed = m.a.Site, true
-	}
-	if !parsed {
-		var err error
-		if site, err = c.parser.Parse(app.RedirectURIs[0]); err != nil {
-			c.stats.errors.Add(1)
-			return nil, &RedirectURIError{URI: app.RedirectURIs[0], Err: err}
 		}
 	}
-	a := &Assessment{
-		ClientID:    app.ClientID,
-		RedirectURI: app.RedirectURIs[0],
-		Site:        site,
-		AssessedAt:  now,
+	if errors.Is(uriErr, ErrNoRedirectURI) {
+		c.stats.errors.Add(1)
+		return nil, uriErr
 	}
-	var extra []label.Finding
-	m := &memoEntry{}
+	site, err := c.parser.Parse(uri)
+	if err != nil {
+		c.stats.errors.Add(1)
+		return nil, &RedirectURIError{URI: uri, Err: err}
+	}
+	a := &Assessment{ClientID: app.ClientID, RedirectURI: uri, Site: site, AssessedAt: now}
+	switch {
+	case uriErr != nil:
+		err = uriErr
+	case clientID == "":
+		err = ErrNoClientID
+	case c.isClosed():
+		err = ErrClosed
+	}
+	if err != nil {
+		c.stats.errors.Add(1)
+		c.refuse(a, err)
+		return a, err
+	}
+	extra := c.siteFindings(app, site)
+	var m *memoEntry
 	if !site.Development {
-		extra = c.gather(ctx, a, strings.TrimSpace(app.ClientID), now, force, &ev)
-		m.dnsKey, m.tlsKey, m.dnsE, m.tlsE = ev.dnsKey, ev.tlsKey, ev.dnsE, ev.tlsE
-		m.stale = uint64(ev.stale)
+		var fs []label.Finding
+		fs, m = c.gather(ctx, a, clientID, now, budget, force)
+		extra = append(extra, fs...)
+	} else {
+		m = &memoEntry{}
 	}
 	c.decide(a, app, extra)
-	if !ev.abandoned {
+	if a.Pending {
+		c.stats.pending.Add(1)
+	}
+	if m != nil && key.uri != "" {
 		m.a = *a
 		c.memo.put(key, m)
 	}
 	return a, nil
 }
 
-// validate checks that app can be assessed at all.
-func (c *Checker) validate(ctx context.Context, app App) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("appident: %w", err)
+// refuse completes a as the fail-closed assessment of an app that could
+// not be assessed because of err: its domain as Unknown App.
+func (c *Checker) refuse(a *Assessment, err error) {
+	a.Display = failClosed(label.Display{}, false, a.Site)
+	a.Findings = []label.Finding{{
+		Code: "app.not_assessed", Severity: label.Must, Withholds: true,
+		Message: fmt.Sprintf("The app could not be assessed (%v): only its domain is shown, as Unknown App.", err),
+	}}
+}
+
+// siteFindings says when the app's registered redirect URIs live on more
+// than one site: the description speaks for one of them only.
+func (c *Checker) siteFindings(app App, site etld.Site) []label.Finding {
+	if len(app.RedirectURIs) < 2 {
+		return nil
 	}
-	if strings.TrimSpace(app.ClientID) == "" {
-		return ErrNoClientID
+	var sites []string
+	for _, r := range app.RedirectURIs {
+		s, err := c.parser.Parse(r)
+		if err != nil || s.ETLDPlusOne == "" || slices.Contains(sites, s.ETLDPlusOne) {
+			continue
+		}
+		sites = append(sites, s.ETLDPlusOne)
 	}
-	if len(app.RedirectURIs) == 0 {
-		return ErrNoRedirectURI
+	if len(sites) < 2 {
+		return nil
 	}
-	return nil
+	return []label.Finding{{
+		Code: "redirect.multiple_sites", Severity: label.Should, Requirement: "R6",
+		Message: fmt.Sprintf("The app's registered redirect URIs live on %d sites (%s): what is shown speaks for %s only, the site this request's code goes to. Register redirect URIs on one site.",
+			len(sites), strings.Join(sites, ", "), site.ETLDPlusOne),
+	}}
 }
 
 // decide applies the policy to the evidence in a and completes it.
@@ -376,6 +493,3 @@ func hasFindingPrefix(fs []label.Finding, prefix string) bool {
 	}
 	return false
 }
-
-// errAbandoned marks evidence its caller stopped waiting for.
-var errAbandoned = errors.New("appident: evidence not gathered before the assessment's context ended")

@@ -72,24 +72,42 @@ func TestAssessErrors(t *testing.T) {
 		name string
 		app  appident.App
 		is   error
+		// domain is the domain of the fail-closed Assessment that comes
+		// with the error, "" for none: no site can be named.
+		domain string
 	}{
-		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID},
-		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID},
-		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI},
-		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, etld.ErrEmpty},
-		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme},
-		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, etld.ErrUserinfo},
+		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com"},
+		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com"},
+		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI, ""},
+		{"unregistered redirect URI", appident.App{ClientID: "id", RedirectURIs: good, RedirectURI: "https://steptrack.io/cb"},
+			appident.ErrUnregisteredRedirectURI, "steptrack.io"},
+		{"loopback on another host", appident.App{ClientID: "id", RedirectURIs: []string{"http://127.0.0.1:8080/cb"}, RedirectURI: "http://127.0.0.2:9090/cb"},
+			appident.ErrUnregisteredRedirectURI, "127.0.0.2"},
+		{"loopback on another path", appident.App{ClientID: "id", RedirectURIs: []string{"http://127.0.0.1:8080/cb"}, RedirectURI: "http://127.0.0.1:9090/other"},
+			appident.ErrUnregisteredRedirectURI, "127.0.0.1"},
+		{"non-loopback on another port", appident.App{ClientID: "id", RedirectURIs: good, RedirectURI: "https://app.examplehealth.com:8443/cb"},
+			appident.ErrUnregisteredRedirectURI, "examplehealth.com"},
+		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, etld.ErrEmpty, ""},
+		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme, ""},
+		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, etld.ErrUserinfo, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := c.Assess(ctx, tc.app)
-			if a != nil || !errors.Is(err, tc.is) {
-				t.Fatalf("Assess = %v, %v; want nil, an error matching %v", a, err, tc.is)
+			if !errors.Is(err, tc.is) {
+				t.Fatalf("Assess error %v, want an error matching %v", err, tc.is)
+			}
+			switch {
+			case tc.domain == "" && a != nil:
+				t.Errorf("Assess = %+v with the error; want nil: no site can be named", a)
+			case tc.domain != "" && (a == nil || a.Described || a.Display.Domain != tc.domain || !hasLabel(a.Display.Labels, label.UnknownApp) ||
+				!hasFinding(a.Findings, "app.not_assessed")):
+				t.Errorf("Assess = %+v with the error; want a fail-closed assessment of %s", a, tc.domain)
 			}
 			if !strings.HasPrefix(err.Error(), "appident: ") {
 				t.Errorf("error %q lacks the prefix \"appident: \"", err)
 			}
-			if tc.is != appident.ErrNoClientID && tc.is != appident.ErrNoRedirectURI {
+			if tc.domain == "" && tc.is != appident.ErrNoRedirectURI {
 				var ue *appident.RedirectURIError
 				var pe *etld.ParseError
 				if !errors.As(err, &ue) || ue.URI != tc.app.RedirectURIs[0] || !errors.As(err, &pe) {
@@ -98,17 +116,19 @@ func TestAssessErrors(t *testing.T) {
 			}
 		})
 	}
+	if s := c.Stats(); s.Errors != uint64(len(cases)) || s.DNSLookups != 0 || s.Handshakes != 0 {
+		t.Errorf("Stats = %+v; want %d errors and no lookup", s, len(cases))
+	}
 	t.Run("context done", func(t *testing.T) {
+		// A context already done is a budget already spent: Pending,
+		// fail-closed, the lookups left to the background.
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
 		a, err := c.Assess(ctx, appident.App{ClientID: "id", RedirectURIs: good})
-		if a != nil || !errors.Is(err, context.Canceled) {
-			t.Fatalf("Assess = %v, %v; want nil, context.Canceled", a, err)
+		if err != nil || !a.Pending || a.Described || a.Display.Domain != "examplehealth.com" || !errors.Is(a.TLSErr, context.Canceled) {
+			t.Fatalf("Assess = %+v, %v; want a pending assessment of examplehealth.com", a, err)
 		}
 	})
-	if s := c.Stats(); s.Errors != uint64(len(cases)+1) || s.DNSLookups != 0 || s.Handshakes != 0 {
-		t.Errorf("Stats = %+v; want %d errors and no lookup", s, len(cases)+1)
-	}
 }
 
 func TestDevelopmentTargetsAreNotLookedUp(t *testing.T) {

@@ -2,6 +2,7 @@ package appident
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
@@ -28,33 +29,41 @@ type Assessment struct {
 	Display   label.Display
 	Described bool
 	// Findings are the policy's findings, then the Checker's own
-	// ("cache.stale", "egress.refused", "site.development"). Never nil.
+	// ("cache.stale", "evidence.not_renewed", "evidence.pending",
+	// "refresh.failed", "redirect.multiple_sites", "egress.refused",
+	// "site.development", "app.not_assessed"). Never nil.
 	Findings []label.Finding
 	// AssessedAt is when the assessment was made.
 	AssessedAt time.Time
+	// Pending reports that the assessment's budget (Config.Timeout) or
+	// context ended before the evidence arrived: the display is
+	// fail-closed (Unknown App, domain only) and the lookup goes on in the
+	// background, filling the cache for the next request.
+	Pending bool
 
 	dnsObtained, tlsObtained time.Time
 }
 
-// Report is an Assessment in the shape of the JSON report of the outside
+// report is an Assessment in the shape of the JSON report of the outside
 // contract (CONTRACT.md, "The JSON report"): snake_case names, lists never
 // null, times RFC 3339 in UTC. DNS and TLS are always objects: when they
 // were not attempted (a development target) their status is "error" and
 // their error says why. Fields beyond the contract's are added after its own.
-type Report struct {
+type report struct {
 	ClientID    string          `json:"client_id"`
 	RedirectURI string          `json:"redirect_uri"`
-	Site        SiteReport      `json:"site"`
-	DNS         *DNSReport      `json:"dns"`
-	TLS         *TLSReport      `json:"tls"`
-	Display     DisplayReport   `json:"display"`
-	Findings    []FindingReport `json:"findings"`
+	Site        siteReport      `json:"site"`
+	DNS         *dnsReport      `json:"dns"`
+	TLS         *tlsReportJSON  `json:"tls"`
+	Display     displayReport   `json:"display"`
+	Findings    []findingReport `json:"findings"`
+	Pending     bool            `json:"pending"`
 	Described   bool            `json:"described"`
 	AssessedAt  string          `json:"assessed_at"`
 }
 
-// SiteReport is the "site" object of a Report.
-type SiteReport struct {
+// siteReport is the "site" object of a report.
+type siteReport struct {
 	Host              string `json:"host"`
 	Port              int    `json:"port"`
 	ETLDPlusOne       string `json:"etld_plus_one"`
@@ -65,8 +74,8 @@ type SiteReport struct {
 	PublicSuffix      string `json:"public_suffix"`
 }
 
-// DNSReport is the "dns" object of a Report.
-type DNSReport struct {
+// dnsReport is the "dns" object of a report.
+type dnsReport struct {
 	Name string `json:"name"`
 	// Status is "verified", "not_found", "mismatch" or "error".
 	Status        string   `json:"status"`
@@ -78,8 +87,8 @@ type DNSReport struct {
 	CheckedAt     string   `json:"checked_at,omitempty"`
 }
 
-// TLSReport is the "tls" object of a Report.
-type TLSReport struct {
+// tlsReportJSON is the "tls" object of a report.
+type tlsReportJSON struct {
 	// Status is "ok" (a handshake completed) or "error" (none did).
 	Status string `json:"status"`
 	// Version is "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3" or "".
@@ -96,7 +105,7 @@ type TLSReport struct {
 	// Revocation is "good", "revoked" or "unknown".
 	Revocation       string         `json:"revocation"`
 	Organization     string         `json:"organization"`
-	Location         LocationReport `json:"location"`
+	Location         locationReport `json:"location"`
 	Address          string         `json:"address,omitempty"`
 	CipherSuite      string         `json:"cipher_suite,omitempty"`
 	RevocationSource string         `json:"revocation_source,omitempty"`
@@ -108,15 +117,15 @@ type TLSReport struct {
 	CheckedAt        string         `json:"checked_at,omitempty"`
 }
 
-// LocationReport is the "tls.location" object of a Report.
-type LocationReport struct {
+// locationReport is the "tls.location" object of a report.
+type locationReport struct {
 	Country  string `json:"country"`
 	State    string `json:"state"`
 	Locality string `json:"locality"`
 }
 
-// DisplayReport is the "display" object of a Report.
-type DisplayReport struct {
+// displayReport is the "display" object of a report.
+type displayReport struct {
 	AppName      string   `json:"app_name"`
 	Organization string   `json:"organization"`
 	Location     string   `json:"location"`
@@ -124,8 +133,8 @@ type DisplayReport struct {
 	Labels       []string `json:"labels"`
 }
 
-// FindingReport is one element of a Report's "findings".
-type FindingReport struct {
+// findingReport is one element of a report's "findings".
+type findingReport struct {
 	Code string `json:"code"`
 	// Severity is "must", "should" or "info".
 	Severity    string `json:"severity"`
@@ -134,40 +143,44 @@ type FindingReport struct {
 	Withholds   bool   `json:"withholds"`
 }
 
-// MarshalJSON encodes a as its Report.
+// MarshalJSON encodes a as the JSON report of the outside contract
+// (CONTRACT.md, "The JSON report"): snake_case names, lists never null,
+// times RFC 3339 in UTC. "dns" and "tls" are always objects: when they were
+// not attempted their status is "error" and their error says why.
 func (a *Assessment) MarshalJSON() ([]byte, error) {
-	return json.Marshal(a.Report())
+	return json.Marshal(a.report())
 }
 
-// Report returns a in the shape of the contract's JSON report.
-func (a *Assessment) Report() Report {
-	r := Report{
+// report returns a in the shape of the contract's JSON report.
+func (a *Assessment) report() report {
+	r := report{
 		ClientID:    a.ClientID,
 		RedirectURI: a.RedirectURI,
-		Site: SiteReport{
+		Site: siteReport{
 			Host: a.Site.Host, Port: a.Site.Port, ETLDPlusOne: a.Site.ETLDPlusOne,
 			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development,
 			DevelopmentReason: a.Site.DevelopmentReason, Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
 		},
-		Display: DisplayReport{
+		Display: displayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
 			Location: a.Display.Location, Domain: a.Display.Domain, Labels: nonNil(a.Display.Labels),
 		},
-		Findings:   make([]FindingReport, 0, len(a.Findings)),
+		Findings:   make([]findingReport, 0, len(a.Findings)),
+		Pending:    a.Pending,
 		Described:  a.Described,
 		AssessedAt: rfc3339(a.AssessedAt),
 	}
 	for _, f := range a.Findings {
-		r.Findings = append(r.Findings, FindingReport{
+		r.Findings = append(r.Findings, findingReport{
 			Code: f.Code, Severity: severityName(f.Severity), Message: f.Message,
 			Requirement: f.Requirement, Withholds: f.Withholds,
 		})
 	}
 	if d := a.DNS; d == nil {
-		r.DNS = &DNSReport{Name: a.Site.ETLDPlusOne, Status: dnsverify.StatusError.String(), ClientIDs: []string{},
-			Error: "not looked up: the redirect URI is a development target"}
+		r.DNS = &dnsReport{Name: a.Site.ETLDPlusOne, Status: dnsverify.StatusError.String(), ClientIDs: []string{},
+			Error: notLookedUp(a)}
 	} else {
-		r.DNS = &DNSReport{
+		r.DNS = &dnsReport{
 			Name: d.Name, Status: d.Status.String(), ClientIDs: nonNil(d.Found),
 			TTLSeconds: int64(d.TTL / time.Second), Authenticated: d.Authenticated, Server: d.Server,
 		}
@@ -180,7 +193,7 @@ func (a *Assessment) Report() Report {
 	}
 	r.TLS = tlsReport(a.TLS, a.TLSErr)
 	if a.TLS == nil && a.TLSErr == nil {
-		r.TLS.Error = "not dialled: the redirect URI is a development target"
+		r.TLS.Error = strings.Replace(notLookedUp(a), "looked up", "dialled", 1)
 	}
 	if !a.tlsObtained.IsZero() {
 		r.TLS.CheckedAt = rfc3339(a.tlsObtained)
@@ -188,8 +201,8 @@ func (a *Assessment) Report() Report {
 	return r
 }
 
-func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
-	t := &TLSReport{Status: "error", CertificateType: "unknown", Revocation: "unknown"}
+func tlsReport(rep *tlsinspect.Report, err error) *tlsReportJSON {
+	t := &tlsReportJSON{Status: "error", CertificateType: "unknown", Revocation: "unknown"}
 	if err != nil || rep == nil {
 		if err != nil {
 			t.Error = err.Error()
@@ -217,7 +230,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 	t.Expired, t.NotYetValid = rep.Expired, rep.NotYetValid
 	t.Revocation = rep.Revocation.String()
 	t.Organization = rep.Organization
-	t.Location = LocationReport{Country: rep.Location.Country, State: rep.Location.State, Locality: rep.Location.Locality}
+	t.Location = locationReport{Country: rep.Location.Country, State: rep.Location.State, Locality: rep.Location.Locality}
 	t.Address, t.CipherSuite = rep.Address, rep.CipherSuite
 	t.RevocationSource, t.RevocationReason = rep.RevocationSource, rep.RevocationReason
 	t.TrustError, t.CDN = rep.TrustError, rep.CDN
@@ -246,4 +259,12 @@ func severityName(s label.Severity) string {
 		return "should"
 	}
 	return "info"
+}
+
+// notLookedUp says why a has no evidence.
+func notLookedUp(a *Assessment) string {
+	if a.Site.Development {
+		return "not looked up: the redirect URI is a development target"
+	}
+	return "not looked up: the app could not be assessed"
 }

@@ -2,6 +2,7 @@ package appident
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,11 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 					if i >= len(apps) {
 						return
 					}
-					a, err := c.Assess(ctx, apps[i])
+					if err := ctx.Err(); err != nil {
+						results <- Result{Index: i, App: apps[i], Err: fmt.Errorf("appident: %w", err)}
+						continue
+					}
+					a, err := c.assess(ctx, apps[i], c.cfg.BatchTimeout, false)
 					results <- Result{Index: i, App: apps[i], Assessment: a, Err: err}
 				}
 			}()

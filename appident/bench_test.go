@@ -141,7 +141,6 @@ func (r *rawWork) do(ctx context.Context) error {
 // lookup, the handshake, the certificate's analysis (a CRL fetch too, unless
 // the site staples OCSP: each Checker keeps its own CRLs) and the decision.
 func coldAssess(ctx context.Context, cfg appident.Config, app appident.App) error {
-	cfg.Cache = appident.NewLRU(4)
 	c, err := appident.New(cfg)
 	if err != nil {
 		return err

@@ -3,194 +3,113 @@ package appident
 import (
 	"container/list"
 	"context"
-	"strings"
+	"errors"
 	"sync"
 	"time"
-
-	"github.com/consenttrust/appverify/dnsverify"
-	"github.com/consenttrust/appverify/tlsinspect"
 )
 
-// Cache stores evidence entries by key, so that apps on one site share one
-// DNS lookup and one TLS handshake. The default is an in-memory LRU
-// ([NewLRU]); a fleet of authorization servers can share one store by
-// implementing Cache over it: an Entry marshals to JSON and back.
+// Cache stores evidence as opaque bytes by key, as autocert.Cache does, so
+// that a fleet of authorization servers can share what one of them looked
+// up. The Checker owns the encoding (versioned: bytes it cannot decode are
+// a miss) and judges freshness itself; a Cache only keeps bytes, and should
+// keep them no longer than expires.
 //
 // Keys are "dns:" followed by a name, or "tls:" followed by host:port.
-// A Cache need not judge freshness: the Checker reads the times in the
-// Entry. It may drop an entry at any time, and should keep it no longer
-// than its Until time. Entries are immutable once stored: a Cache may
-// return the same *Entry to many callers, who must not modify it.
 //
-// Get and Set must be safe for concurrent use and should be fast: Get is on
-// the path of every assessment. A store that fails reports a miss (Get) or
-// drops the entry (Set); the Checker then looks the evidence up again.
+// Get returns ErrCacheMiss when it holds nothing under key. Get and Put must
+// be safe for concurrent use. Any other error fails open: the Checker looks
+// the evidence up itself and counts the error in Stats.SharedCacheErrors.
+//
+// A Cache is consulted behind the Checker's own bounded in-memory cache,
+// which always serves first.
 type Cache interface {
-	Get(ctx context.Context, key string) (*Entry, bool)
-	Set(ctx context.Context, key string, e *Entry)
+	Get(ctx context.Context, key string) ([]byte, error)
+	Put(ctx context.Context, key string, data []byte, expires time.Time) error
 }
 
-// Entry is one piece of cached evidence: the TXT records at one name (DNS),
-// or the TLS inspection of one host:port (TLS).
-type Entry struct {
-	// Obtained is when the evidence was looked up.
-	Obtained time.Time `json:"obtained"`
-	// Expires is when the evidence should next be looked up.
-	Expires time.Time `json:"expires"`
-	// StaleUntil is how long the evidence may still be served when a
-	// refresh fails transiently; zero for failures, which are never
-	// served stale.
-	StaleUntil time.Time `json:"stale_until,omitzero"`
-	// Stale reports that a refresh failed and this older evidence is
-	// served meanwhile.
-	Stale bool `json:"stale,omitempty"`
+// ErrCacheMiss is returned by a Cache's Get when it holds nothing under key.
+var ErrCacheMiss = errors.New("appident: cache miss")
 
-	DNS *DNSEvidence `json:"dns,omitempty"`
-	TLS *TLSEvidence `json:"tls,omitempty"`
+// Leaser is an optional interface of a Cache shared by several processes:
+// one process looks a key up while the others wait for its result instead
+// of looking it up too.
+//
+// Lease tries to take the lease on key for ttl. held reports that the
+// caller took it; it must then call release once it has stored the
+// evidence (or given up). A caller that did not take it polls Get until the
+// evidence appears or ttl passes, then tries again. An error fails open:
+// the Checker looks the evidence up itself.
+type Leaser interface {
+	Lease(ctx context.Context, key string, ttl time.Duration) (held bool, release func(), err error)
 }
 
-// Until is the time after which the entry is of no use.
-func (e *Entry) Until() time.Time {
-	if e.StaleUntil.After(e.Expires) {
-		return e.StaleUntil
-	}
-	return e.Expires
-}
-
-// usable reports whether e is an entry of the kind key names: a shared
-// store that returns something else is treated as a miss.
-func (e *Entry) usable(key string) bool {
-	if e == nil {
-		return false
-	}
-	if strings.HasPrefix(key, "dns:") {
-		return e.DNS != nil
-	}
-	return e.TLS != nil
-}
-
-// failed reports whether the entry records a failed lookup.
-func (e *Entry) failed() bool {
-	if e.DNS != nil {
-		return e.DNS.Status == dnsverify.StatusError
-	}
-	return e.TLS == nil || !e.TLS.ok()
-}
-
-// DNSEvidence is the outcome of looking up the TXT records at one name,
-// independent of any client id: the match with an app's id is made per app.
-type DNSEvidence struct {
-	// Status is StatusError (the lookup failed), StatusNotFound (no
-	// cerner-client-id record) or StatusMismatch (Found lists the ids there).
-	Status        dnsverify.Status `json:"status"`
-	Name          string           `json:"name"`
-	Found         []string         `json:"found"`
-	TTL           time.Duration    `json:"ttl,omitempty"`
-	Authenticated bool             `json:"authenticated,omitempty"`
-	Server        string           `json:"server,omitempty"`
-	// Error is the lookup error's message; Temporary reports a transient one.
-	Error     string `json:"error,omitempty"`
-	Temporary bool   `json:"temporary,omitempty"`
-
-	err error // the original error, in memory only
-}
-
-// TLSEvidence is the outcome of inspecting one host:port.
-type TLSEvidence struct {
-	// Report is the inspection's report; when no handshake completed
-	// (Error is set) it is partial or nil.
-	Report *tlsinspect.Report `json:"report,omitempty"`
-	// Error is the inspection error's message; Temporary reports a
-	// transient one (a timeout, a network error).
-	Error     string `json:"error,omitempty"`
-	Temporary bool   `json:"temporary,omitempty"`
-	// Refused lists the connections the egress guard refused during the
-	// inspection, handshake and revocation fetches alike.
-	Refused []Refusal `json:"refused,omitempty"`
-
-	err error
-}
-
-// Refusal is one connection the egress guard refused.
-type Refusal struct {
-	Address string `json:"address"`
-	Reason  string `json:"reason"`
-	// Fetch reports an OCSP or CRL fetch rather than the handshake.
-	Fetch bool `json:"fetch,omitempty"`
-}
-
-// LRU is an in-memory Cache holding at most a fixed number of entries, the
-// least recently used dropped first. Entries past their Until time are
-// dropped when read. It is safe for concurrent use.
-type LRU struct {
+// lru is a bounded map, the least recently used key dropped first. It is
+// safe for concurrent use.
+type lru[K comparable, V any] struct {
 	mu    sync.Mutex
 	max   int
 	ll    *list.List
-	items map[string]*list.Element
-	now   func() time.Time
+	items map[K]*list.Element
 }
 
-type lruItem struct {
-	key string
-	e   *Entry
+type lruItem[K comparable, V any] struct {
+	key K
+	val V
 }
 
-// NewLRU returns an LRU holding at most size entries (at least 1).
-func NewLRU(size int) *LRU {
-	return newLRU(size, nil)
+func newLRU[K comparable, V any](size int) *lru[K, V] {
+	return &lru[K, V]{max: max(size, 1), ll: list.New(), items: make(map[K]*list.Element)}
 }
 
-func newLRU(size int, now func() time.Time) *LRU {
-	if size < 1 {
-		size = 1
-	}
-	return &LRU{max: size, ll: list.New(), items: make(map[string]*list.Element), now: now}
-}
-
-// Get implements Cache.
-func (c *LRU) Get(_ context.Context, key string) (*Entry, bool) {
+func (c *lru[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.items[key]
+	el, ok := c.items[k]
 	if !ok {
-		return nil, false
-	}
-	it := el.Value.(*lruItem)
-	if c.now != nil && c.now().After(it.e.Until()) {
-		c.ll.Remove(el)
-		delete(c.items, key)
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	c.ll.MoveToFront(el)
-	return it.e, true
+	return el.Value.(*lruItem[K, V]).val, true
 }
 
-// Set implements Cache.
-func (c *LRU) Set(_ context.Context, key string, e *Entry) {
-	if e == nil {
-		return
-	}
+func (c *lru[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		el.Value.(*lruItem).e = e
+	c.putLocked(k, v)
+}
+
+func (c *lru[K, V]) putLocked(k K, v V) {
+	if el, ok := c.items[k]; ok {
+		el.Value.(*lruItem[K, V]).val = v
 		c.ll.MoveToFront(el)
 		return
 	}
-	c.items[key] = c.ll.PushFront(&lruItem{key: key, e: e})
+	c.items[k] = c.ll.PushFront(&lruItem[K, V]{key: k, val: v})
 	for c.ll.Len() > c.max {
 		last := c.ll.Back()
 		c.ll.Remove(last)
-		delete(c.items, last.Value.(*lruItem).key)
+		delete(c.items, last.Value.(*lruItem[K, V]).key)
 	}
 }
 
-// Len returns the number of entries held.
-func (c *LRU) Len() int {
+// update stores f(old, present) under k, atomically, and returns it. f must
+// be quick: it runs under the lock.
+func (c *lru[K, V]) update(k K, f func(old V, present bool) V) V {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old V
+	el, ok := c.items[k]
+	if ok {
+		old = el.Value.(*lruItem[K, V]).val
+	}
+	v := f(old, ok)
+	c.putLocked(k, v)
+	return v
+}
+
+func (c *lru[K, V]) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
 }
-
-// ok reports whether a handshake completed.
-func (ev *TLSEvidence) ok() bool { return ev.Report != nil && ev.Error == "" && ev.err == nil }

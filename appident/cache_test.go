@@ -2,7 +2,6 @@ package appident_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"sync"
@@ -41,6 +40,22 @@ func assess(t *testing.T, c *appident.Checker, app appident.App) *appident.Asses
 	return a
 }
 
+// settle waits, for at most 5 seconds, until c has no lookup running:
+// background renewals started by an assessment end a moment after it.
+func settle(t testing.TB, c *appident.Checker) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for c.Stats().InFlight != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("lookups still running: Stats %+v", c.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// failureTTL is Config.FailureTTL's default; retries come within a quarter more.
+const failureTTL = time.Minute
+
 func TestCacheExpiryFollowsTheClock(t *testing.T) {
 	w, site := clockWorld(t, "app.expiryhealth.com")
 	c := newChecker(t, w.Config())
@@ -48,22 +63,32 @@ func TestCacheExpiryFollowsTheClock(t *testing.T) {
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusVerified {
 		t.Fatalf("DNS %v, want verified", a.DNS.Status)
 	}
-	// The developer removes the record: not seen before the cache expires…
+	// The developer removes the record: not looked up again before three
+	// quarters of the cache's lifetime…
 	w.SetTXT(site.ETLDPlusOne, []string{"cerner-client-id=someone-else"})
-	w.Advance(12*time.Hour - time.Second)
+	w.Advance(9*time.Hour - time.Second)
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusVerified || hasFinding(a.Findings, "cache.stale") {
 		t.Fatalf("DNS %v, findings %v: want the cached verified evidence, not stale", a.DNS.Status, codes(a.Findings))
 	}
+	settle(t, c)
 	if n := w.DNSQueries(site.ETLDPlusOne); n != 1 {
-		t.Fatalf("%d TXT queries within the cache TTL, want 1", n)
+		t.Fatalf("%d TXT queries before the renewal is due, want 1", n)
 	}
-	// …and seen within 12 hours.
+	// …then renewed in the background: the assessment that starts the
+	// renewal is served the current evidence, the next the renewed one.
 	w.Advance(2 * time.Second)
+	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusVerified {
+		t.Fatalf("DNS %v while renewing, want the current evidence", a.DNS.Status)
+	}
+	settle(t, c)
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusMismatch {
-		t.Fatalf("DNS %v after 12 hours, want mismatch", a.DNS.Status)
+		t.Fatalf("DNS %v after the renewal, want mismatch", a.DNS.Status)
 	}
 	if n := w.DNSQueries(site.ETLDPlusOne); n != 2 {
 		t.Fatalf("%d TXT queries, want 2", n)
+	}
+	if s := c.Stats(); s.Renewals != 2 || s.DNSLookups != 2 || s.Handshakes != 2 {
+		t.Errorf("Stats %+v: want two renewals (DNS and TLS), two lookups, two handshakes", s)
 	}
 }
 
@@ -73,12 +98,13 @@ func TestShortDNSTTLShortensTheCache(t *testing.T) {
 	c := newChecker(t, w.Config())
 	app := site.App(clientID, "X")
 	assess(t, c, app)
-	w.Advance(9 * time.Minute)
+	w.Advance(7 * time.Minute)
 	assess(t, c, app)
+	settle(t, c)
 	if n := w.DNSQueries(site.ETLDPlusOne); n != 1 {
-		t.Fatalf("%d queries within the DNS TTL, want 1", n)
+		t.Fatalf("%d queries within 3/4 of the DNS TTL, want 1", n)
 	}
-	w.Advance(2 * time.Minute)
+	w.Advance(4 * time.Minute)
 	assess(t, c, app)
 	if n := w.DNSQueries(site.ETLDPlusOne); n != 2 {
 		t.Fatalf("%d queries after the DNS TTL, want 2", n)
@@ -87,16 +113,19 @@ func TestShortDNSTTLShortensTheCache(t *testing.T) {
 	w.SetDNSTTL(site.ETLDPlusOne, time.Second)
 	c2 := newChecker(t, w.Config())
 	assess(t, c2, app)
-	w.Advance(59 * time.Second)
+	w.Advance(44 * time.Second)
 	assess(t, c2, app)
+	settle(t, c2)
 	if n := w.DNSQueries(site.ETLDPlusOne); n != 3 {
 		t.Fatalf("%d queries, want 3: a 1 s TTL is cached for MinTTL", n)
 	}
 }
 
-func TestServeStaleOnTransientFailure(t *testing.T) {
+func TestServeStaleOnlyWithMaxStale(t *testing.T) {
 	w, site := clockWorld(t, "app.stalehealth.com")
-	c := newChecker(t, w.Config())
+	cfg := w.Config()
+	cfg.MaxStale = 24 * time.Hour
+	c := newChecker(t, cfg)
 	app := site.App(clientID, "Stale Health")
 	first := assess(t, c, app)
 	if first.DNS.Status != dnsverify.StatusVerified {
@@ -108,33 +137,45 @@ func TestServeStaleOnTransientFailure(t *testing.T) {
 	if a.DNS.Status != dnsverify.StatusVerified || !hasFinding(a.Findings, "cache.stale") {
 		t.Fatalf("DNS %v, findings %v: want the earlier verified evidence served stale", a.DNS.Status, codes(a.Findings))
 	}
-	if a.Described != first.Described {
-		t.Errorf("described %v, was %v: a resolver hiccup must not change the display", a.Described, first.Described)
-	}
 	if s := c.Stats(); s.StaleServes == 0 {
 		t.Errorf("Stats %+v: want a stale serve counted", s)
 	}
-	// The failed refresh is retried after FailureTTL, not on every request.
+	// The failed renewal is retried after FailureTTL, not on every request.
 	q := w.DNSQueries(site.ETLDPlusOne)
 	assess(t, c, app)
 	if n := w.DNSQueries(site.ETLDPlusOne); n != q {
-		t.Errorf("%d queries, want %d: a failed refresh is retried after FailureTTL", n, q)
+		t.Errorf("%d queries, want %d: a failed renewal is retried after FailureTTL", n, q)
 	}
-	w.Advance(appident.DefaultFailureTTL + time.Second)
+	w.Advance(failureTTL*5/4 + time.Second)
 	if a := assess(t, c, app); !hasFinding(a.Findings, "cache.stale") || w.DNSQueries(site.ETLDPlusOne) == q {
 		t.Errorf("findings %v, %d queries: want a retry, still stale", codes(a.Findings), w.DNSQueries(site.ETLDPlusOne))
 	}
 	// Recovery replaces the stale evidence.
 	w.SetDNSFault(site.ETLDPlusOne, 0)
-	w.Advance(appident.DefaultFailureTTL + time.Second)
+	w.Advance(failureTTL*5/4 + time.Second)
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusVerified || hasFinding(a.Findings, "cache.stale") {
 		t.Errorf("DNS %v, findings %v: want fresh verified evidence", a.DNS.Status, codes(a.Findings))
 	}
 	// Stale evidence is served for MaxStale past its expiry, no longer.
 	w.SetDNSFault(site.ETLDPlusOne, 2)
-	w.Advance(12*time.Hour + appident.DefaultMaxStale + time.Minute)
-	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusError || hasFinding(a.Findings, "cache.stale") {
-		t.Errorf("DNS %v, findings %v: past MaxStale the failure shows", a.DNS.Status, codes(a.Findings))
+	w.Advance(12*time.Hour + cfg.MaxStale + time.Minute)
+	a = assess(t, c, app)
+	if a.DNS.Status != dnsverify.StatusError || hasFinding(a.Findings, "cache.stale") || !hasFinding(a.Findings, "evidence.not_renewed") || a.Described {
+		t.Errorf("DNS %v, findings %v: past MaxStale the failure shows, and that the evidence could not be renewed", a.DNS.Status, codes(a.Findings))
+	}
+
+	// Without MaxStale (the default), nothing is served past CacheTTL.
+	w2, site2 := clockWorld(t, "app.nostale.com")
+	c2 := newChecker(t, w2.Config())
+	app2 := site2.App(clientID, "No Stale")
+	if a := assess(t, c2, app2); !a.Described {
+		t.Fatalf("not described: %v", codes(a.Findings))
+	}
+	w2.Advance(12*time.Hour + time.Second)
+	w2.SetDNSFault(site2.ETLDPlusOne, 2)
+	a = assess(t, c2, app2)
+	if a.Described || a.DNS.Status != dnsverify.StatusError || hasFinding(a.Findings, "cache.stale") || !hasFinding(a.Findings, "evidence.not_renewed") {
+		t.Errorf("described %v, DNS %v, findings %v: want Unknown App, the evidence not renewed", a.Described, a.DNS.Status, codes(a.Findings))
 	}
 }
 
@@ -159,11 +200,11 @@ func TestFailureIsCachedBriefly(t *testing.T) {
 		t.Fatalf("DNS %v, want error", a.DNS.Status)
 	}
 	w.SetDNSFault(site.ETLDPlusOne, 0)
-	w.Advance(appident.DefaultFailureTTL - time.Second)
+	w.Advance(failureTTL - time.Second)
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusError {
 		t.Fatalf("DNS %v within FailureTTL, want the cached error", a.DNS.Status)
 	}
-	w.Advance(2 * time.Second)
+	w.Advance(failureTTL/4 + 2*time.Second)
 	if a := assess(t, c, app); a.DNS.Status != dnsverify.StatusVerified {
 		t.Fatalf("DNS %v after FailureTTL, want verified", a.DNS.Status)
 	}
@@ -197,43 +238,62 @@ func TestRefreshBypassesTheCache(t *testing.T) {
 	}
 }
 
-// mapCache is a Cache that stores entries as JSON, as a shared store would.
+// mapCache is a shared Cache in a map, honouring the context as a
+// networked store would; with lease set it is a Leaser too.
 type mapCache struct {
-	mu   sync.Mutex
-	m    map[string][]byte
-	sets int
+	mu     sync.Mutex
+	m      map[string][]byte
+	sets   int
+	leases map[string]bool
 }
 
-func (c *mapCache) Get(_ context.Context, key string) (*appident.Entry, bool) {
-	c.mu.Lock()
-	b, ok := c.m[key]
-	c.mu.Unlock()
-	if !ok {
-		return nil, false
-	}
-	var e appident.Entry
-	if err := json.Unmarshal(b, &e); err != nil {
-		return nil, false
-	}
-	return &e, true
-}
+func newMapCache() *mapCache { return &mapCache{m: map[string][]byte{}, leases: map[string]bool{}} }
 
-func (c *mapCache) Set(_ context.Context, key string, e *appident.Entry) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		panic(err)
+func (c *mapCache) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.m[key] = b
+	b, ok := c.m[key]
+	if !ok {
+		return nil, appident.ErrCacheMiss
+	}
+	return b, nil
+}
+
+func (c *mapCache) Put(ctx context.Context, key string, data []byte, expires time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !expires.After(t0) {
+		return errors.New("mapCache: already expired")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = data
 	c.sets++
+	return nil
+}
+
+// leasingCache is a mapCache that is also a Leaser.
+type leasingCache struct{ *mapCache }
+
+func (c leasingCache) Lease(_ context.Context, key string, _ time.Duration) (bool, func(), error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.leases[key] {
+		return false, nil, nil
+	}
+	c.leases[key] = true
+	return true, func() { c.mu.Lock(); delete(c.leases, key); c.mu.Unlock() }, nil
 }
 
 func TestSharedCacheRoundTrip(t *testing.T) {
 	// Two Checkers (two servers of a fleet) share one serialising store:
 	// the second looks nothing up.
 	w, site := clockWorld(t, "app.fleethealth.com")
-	store := &mapCache{m: map[string][]byte{}}
+	store := newMapCache()
 	cfg := w.Config()
 	cfg.Cache = store
 	one, two := newChecker(t, cfg), newChecker(t, cfg)
@@ -246,42 +306,85 @@ func TestSharedCacheRoundTrip(t *testing.T) {
 	if store.sets != 2 {
 		t.Errorf("%d entries stored, want 2 (DNS and TLS)", store.sets)
 	}
-	j1, _ := json.Marshal(a1)
-	j2, _ := json.Marshal(a2)
-	var r1, r2 appident.Report
-	_ = json.Unmarshal(j1, &r1)
-	_ = json.Unmarshal(j2, &r2)
-	if r1.DNS.Status != r2.DNS.Status || r1.TLS.Status != r2.TLS.Status || r1.Described != r2.Described ||
-		r1.TLS.Organization != r2.TLS.Organization || r1.TLS.CertificateType != r2.TLS.CertificateType ||
-		(a1.TLSErr == nil) != (a2.TLSErr == nil) {
-		t.Errorf("through the shared store:\n%s\nwant the same as\n%s", j2, j1)
-	}
-}
-
-func TestLRUBoundsMemory(t *testing.T) {
-	c := appident.NewLRU(3)
-	ctx := context.Background()
-	for _, k := range []string{"a", "b", "c"} {
-		c.Set(ctx, k, &appident.Entry{})
-	}
-	c.Get(ctx, "a") // a is now the most recently used
-	c.Set(ctx, "d", &appident.Entry{})
-	if _, ok := c.Get(ctx, "b"); ok {
-		t.Error("b survived: the least recently used entry must go first")
-	}
-	for _, k := range []string{"a", "c", "d"} {
-		if _, ok := c.Get(ctx, k); !ok {
-			t.Errorf("%s evicted, want it kept", k)
+	r1, r2 := decode(t, a1), decode(t, a2)
+	for _, path := range [][]string{{"dns", "status"}, {"tls", "status"}, {"described"}, {"tls", "organization"}, {"tls", "certificate_type"}, {"display", "organization"}} {
+		if v1, v2 := field(t, r1, path...), field(t, r2, path...); v1 != v2 {
+			t.Errorf("%v through the shared store: %v, want %v", path, v2, v1)
 		}
 	}
-	if c.Len() != 3 {
-		t.Errorf("Len = %d, want 3", c.Len())
+	if !a1.Described || !a2.Described {
+		t.Errorf("described %v, %v: want both", a1.Described, a2.Described)
 	}
 }
 
-func TestServeStaleTLSDuringAnOutage(t *testing.T) {
+// A fleet behind a Leaser looks a site up once: the others wait for the
+// lease holder's result.
+func TestLeaseCoalescesTheFleet(t *testing.T) {
+	w, site := clockWorld(t, "app.leasehealth.com")
+	w.SetDNSDelay(site.ETLDPlusOne, 200*time.Millisecond)
+	store := leasingCache{newMapCache()}
+	cfg := w.Config()
+	cfg.Cache = store
+	app := site.App(clientID, "Lease Health")
+	fleet := make([]*appident.Checker, 4)
+	for i := range fleet {
+		fleet[i] = newChecker(t, cfg)
+	}
+	var wg sync.WaitGroup
+	for _, c := range fleet {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if a := assess(t, c, app); !a.Described {
+				t.Errorf("not described: %v", codes(a.Findings))
+			}
+		}()
+	}
+	wg.Wait()
+	var lookups, handshakes, waits uint64
+	for _, c := range fleet {
+		s := c.Stats()
+		lookups, handshakes, waits = lookups+s.DNSLookups, handshakes+s.Handshakes, waits+s.LeaseWaits
+		if s.SharedCacheErrors != 0 {
+			t.Errorf("Stats %+v: want no shared cache errors", s)
+		}
+	}
+	if lookups != 1 || handshakes != 1 || waits == 0 {
+		t.Errorf("%d DNS lookups, %d handshakes, %d lease waits in the fleet: want 1, 1 and some waits", lookups, handshakes, waits)
+	}
+}
+
+// failingCache fails every call: the Checker fails open, counting.
+type failingCache struct{}
+
+var errStore = errors.New("store down")
+
+func (failingCache) Get(context.Context, string) ([]byte, error)          { return nil, errStore }
+func (failingCache) Put(context.Context, string, []byte, time.Time) error { return errStore }
+func (failingCache) Lease(context.Context, string, time.Duration) (bool, func(), error) {
+	return false, nil, errStore
+}
+
+func TestSharedCacheErrorsFailOpen(t *testing.T) {
+	w, site := clockWorld(t, "app.storedown.com")
+	cfg := w.Config()
+	cfg.Cache = failingCache{}
+	c := newChecker(t, cfg)
+	if a := assess(t, c, site.App(clientID, "X")); !a.Described {
+		t.Fatalf("not described: %v", codes(a.Findings))
+	}
+	if s := c.Stats(); s.SharedCacheErrors < 4 || s.DNSLookups != 1 || s.Handshakes != 1 {
+		t.Errorf("Stats %+v: want the errors counted (get, lease, put) and the lookups done", s)
+	}
+}
+
+func TestOutagePastCacheTTLShowsUnknown(t *testing.T) {
+	// A site that stops answering the checker loses its description once
+	// its evidence is older than CacheTTL: old TLS evidence is never served.
 	w, site := clockWorld(t, "app.outagehealth.com")
-	c := newChecker(t, w.Config())
+	cfg := w.Config()
+	cfg.MaxStale = 24 * time.Hour // stretches DNS evidence only
+	c := newChecker(t, cfg)
 	app := site.App(clientID, "Outage Health")
 	if a := assess(t, c, app); !a.Described {
 		t.Fatalf("not described: %v", a.Findings)
@@ -289,16 +392,8 @@ func TestServeStaleTLSDuringAnOutage(t *testing.T) {
 	site.SetDown(true) // connections refused: transient
 	w.Advance(13 * time.Hour)
 	a := assess(t, c, app)
-	if !a.Described || a.TLSErr != nil || !hasFinding(a.Findings, "cache.stale") {
-		t.Fatalf("described %v, TLSErr %v, findings %v: want the earlier TLS evidence served stale", a.Described, a.TLSErr, codes(a.Findings))
-	}
-	if st := c.Stats(); st.Handshakes != 2 {
-		t.Errorf("Stats %+v: want the refresh attempted", st)
-	}
-	// A certificate is never served stale past its own expiry.
-	w.Advance(366 * 24 * time.Hour)
-	if a := assess(t, c, app); a.Described || hasFinding(a.Findings, "cache.stale") {
-		t.Errorf("described %v, findings %v: a certificate past its expiry is not served", a.Described, codes(a.Findings))
+	if a.Described || a.TLSErr == nil || !hasFinding(a.Findings, "evidence.not_renewed") {
+		t.Fatalf("described %v, TLSErr %v, findings %v: want Unknown App, the TLS evidence not renewed", a.Described, a.TLSErr, codes(a.Findings))
 	}
 }
 
@@ -306,7 +401,7 @@ func TestRefusalIsNotServedStale(t *testing.T) {
 	// A refusal is a decision, not a hiccup: once the host moves to a
 	// private address, its earlier evidence is not served.
 	w, site := clockWorld(t, "app.movedhealth.com")
-	store := &mapCache{m: map[string][]byte{}}
+	store := newMapCache()
 	cfg := w.Config()
 	cfg.Cache = store
 	c := newChecker(t, cfg)
@@ -331,7 +426,7 @@ func TestRefusalIsNotServedStale(t *testing.T) {
 func TestVanishedHostIsNotServedStale(t *testing.T) {
 	// The redirect host no longer resolves: an answer, not a hiccup.
 	w, site := clockWorld(t, "app.vanished.com")
-	store := &mapCache{m: map[string][]byte{}}
+	store := newMapCache()
 	cfg := w.Config()
 	cfg.Cache = store
 	assess(t, newChecker(t, cfg), site.App(clientID, "X"))
@@ -347,7 +442,7 @@ func TestVanishedHostIsNotServedStale(t *testing.T) {
 func TestGarbageServerIsNotServedStale(t *testing.T) {
 	// A host that stops speaking TLS is a lasting failure: no stale evidence.
 	w, site := clockWorld(t, "app.nottls.com")
-	store := &mapCache{m: map[string][]byte{}}
+	store := newMapCache()
 	cfg := w.Config()
 	cfg.Cache = store
 	assess(t, newChecker(t, cfg), site.App(clientID, "X"))
@@ -376,14 +471,14 @@ func (r *redirectDialer) DialContext(ctx context.Context, network, address strin
 	return r.d.DialContext(ctx, network, address)
 }
 
-// junkCache returns entries that hold nothing, as a confused shared store might.
+// junkCache returns bytes that are not evidence, as a confused shared store might.
 type junkCache struct{}
 
-func (junkCache) Get(context.Context, string) (*appident.Entry, bool) {
-	return &appident.Entry{Expires: time.Now().Add(time.Hour), StaleUntil: time.Now().Add(2 * time.Hour)}, true
+func (junkCache) Get(context.Context, string) ([]byte, error) {
+	return []byte("\x01{\"obtained\":\"2026-01-01T00:00:00Z\",\"expires\":\"2099-01-01T00:00:00Z\"}"), nil
 }
 
-func (junkCache) Set(context.Context, string, *appident.Entry) {}
+func (junkCache) Put(context.Context, string, []byte, time.Time) error { return nil }
 
 func TestJunkFromTheCacheIsAMiss(t *testing.T) {
 	w := appidenttest.New(t)

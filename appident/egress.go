@@ -1,6 +1,9 @@
 package appident
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/consenttrust/appverify/internal/egress"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
@@ -11,10 +14,6 @@ import (
 // CRL fetches), unless Config.AllowPrivate is set. An Assessment's TLSErr
 // matches it when the redirect host's connection was refused.
 var ErrRefused = egress.ErrRefused
-
-// RefusedError is the error of one refused dial: what was refused and why.
-// Use errors.As to reach it.
-type RefusedError = egress.RefusedError
 
 // Ports the egress guard allows without AllowPrivate.
 var (
@@ -33,4 +32,21 @@ func guarded(d tlsinspect.Dialer, allowPrivate bool, ports []uint16) tlsinspect.
 		ed = d
 	}
 	return egress.Wrap(ed, egress.Guard{AllowPrivate: allowPrivate, Ports: ports})
+}
+
+// refusalOf reports the address and reason of a dial the guard refused.
+func refusalOf(err error) (addr, reason string, ok bool) {
+	var re *egress.RefusedError
+	if !errors.As(err, &re) {
+		return "", "", false
+	}
+	addr = re.Raw
+	if re.Address.IsValid() {
+		addr = re.Address.String()
+	}
+	reason = strings.TrimPrefix(re.Error(), "egress: refused ")
+	if _, after, found := strings.Cut(reason, ": "); found {
+		reason = after
+	}
+	return addr, reason, true
 }

@@ -13,9 +13,15 @@ var (
 	ErrNoClientID = errors.New("appident: empty client id")
 	// ErrNoRedirectURI means the app has no redirect URI.
 	ErrNoRedirectURI = errors.New("appident: no redirect URI")
+	// ErrUnregisteredRedirectURI means App.RedirectURI is not one of the
+	// app's registered redirect URIs (a loopback one may differ in its
+	// port only, RFC 8252 §7.3).
+	ErrUnregisteredRedirectURI = errors.New("appident: redirect URI not registered")
+	// ErrClosed means the Checker was closed.
+	ErrClosed = errors.New("appident: checker closed")
 )
 
-// RedirectURIError reports a primary redirect URI that cannot be parsed.
+// RedirectURIError reports a redirect URI that cannot be parsed.
 // It wraps the error of package etld: use errors.As to reach it.
 type RedirectURIError struct {
 	URI string
@@ -27,21 +33,3 @@ func (e *RedirectURIError) Error() string {
 }
 
 func (e *RedirectURIError) Unwrap() error { return e.Err }
-
-// cachedError stands for an error whose evidence came back from a Cache that
-// serialised it: its message and its class survive, its type does not.
-type cachedError struct {
-	msg       string
-	refused   bool
-	temporary bool
-}
-
-func (e *cachedError) Error() string { return e.msg }
-
-func (e *cachedError) Is(target error) bool { return e.refused && target == ErrRefused }
-
-// Temporary reports whether the failure was transient (a timeout, a network error).
-func (e *cachedError) Temporary() bool { return e.temporary }
-
-// Timeout is here so that errors from a shared cache keep net.Error's shape.
-func (e *cachedError) Timeout() bool { return false }

@@ -4,262 +4,186 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
-	"github.com/consenttrust/appverify/label"
 	"github.com/consenttrust/appverify/tlsinspect"
-	"golang.org/x/sync/singleflight"
 )
 
-// evidence is the cache entries an assessment rests on.
-type evidence struct {
-	dnsKey, tlsKey string
-	dnsE, tlsE     *Entry
-	// looked reports that the cache was already read for dnsE and tlsE.
-	looked bool
-	// abandoned reports evidence the caller stopped waiting for; stale
-	// counts the entries served stale.
-	abandoned bool
-	stale     int
+// entry is the evidence under one key: the TXT records at a name (dns), or
+// the TLS inspection of a host:port (tls), with its lifetime. Entries are
+// immutable once stored, so that an unchanged pointer means unchanged
+// evidence.
+//
+// The lifecycle (the 12-hour promise): evidence obtained at T and valid
+// until E is served until E; from refreshAt (T + 3/4 of its lifetime) on,
+// each assessment that reads it starts a background renewal unless one
+// failed less than FailureTTL (with jitter) ago (retryAt). A renewal that
+// fails transiently keeps the evidence until E; one that fails otherwise,
+// or any failure once E has passed, replaces it: past E, evidence is never
+// served, but DNS evidence for Config.MaxStale more when it is set.
+type entry struct {
+	obtained  time.Time
+	refreshAt time.Time
+	expires   time.Time
+	retryAt   time.Time
+
+	dns *dnsEvidence
+	tls *tlsEvidence
+
+	// failed reports a lookup that failed; err says why, temporary whether
+	// asking again later may cure it.
+	failed    bool
+	err       error
+	temporary bool
+	// lost is when the evidence a failure replaced had been obtained (zero
+	// when there was none): the evidence could not be renewed.
+	lost time.Time
+	// renewErr is why the last renewal of this (still served) evidence
+	// failed, at renewedAt.
+	renewErr  error
+	renewedAt time.Time
 }
 
-// gather fills a's DNS and TLS evidence, from the cache when it is fresh and
-// by coalesced lookups otherwise, and returns the findings of appident's own
-// (stale evidence, refused dials). It records the entries used in ev.
-func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, now time.Time, force bool, ev *evidence) []label.Finding {
-	name := a.Site.ETLDPlusOne
-	hostport := net.JoinHostPort(a.Site.Host, strconv.Itoa(a.Site.Port))
-	dnsKey, tlsKey := "dns:"+name, "tls:"+hostport
-	ev.dnsKey, ev.tlsKey = dnsKey, tlsKey
-
-	dnsE, tlsE := ev.dnsE, ev.tlsE
-	if !force && !ev.looked {
-		dnsE = c.fresh(ctx, dnsKey, now)
-		tlsE = c.fresh(ctx, tlsKey, now)
-	}
-	var dnsCh, tlsCh <-chan singleflight.Result
-	// Shared is true for every caller of a shared flight, its starter's
-	// too: only the callers whose function did not run joined another's.
-	var dnsStarted, tlsStarted bool
-	if dnsE == nil {
-		if force {
-			c.dnsGroup.Forget(dnsKey)
-		}
-		dnsCh = c.dnsGroup.DoChan(dnsKey, func() (any, error) {
-			dnsStarted = true
-			return c.lookupDNS(ctx, dnsKey, name, force), nil
-		})
-	}
-	if tlsE == nil {
-		if force {
-			c.tlsGroup.Forget(tlsKey)
-		}
-		host, port := a.Site.Host, a.Site.Port
-		tlsCh = c.tlsGroup.DoChan(tlsKey, func() (any, error) {
-			tlsStarted = true
-			return c.inspectTLS(ctx, tlsKey, host, port, force), nil
-		})
-	}
-	if dnsCh != nil || tlsCh != nil {
-		wctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-		defer cancel()
-	wait:
-		for dnsCh != nil || tlsCh != nil {
-			select {
-			case r := <-dnsCh:
-				dnsE, dnsCh = r.Val.(*Entry), nil
-				c.countShared(r.Shared && !dnsStarted)
-			case r := <-tlsCh:
-				tlsE, tlsCh = r.Val.(*Entry), nil
-				c.countShared(r.Shared && !tlsStarted)
-			case <-wctx.Done():
-				break wait
-			}
-		}
-		if dnsE == nil {
-			ev.abandoned = true
-			err := fmt.Errorf("%w: %w", errAbandoned, wctx.Err())
-			dnsE = &Entry{DNS: &DNSEvidence{Status: dnsverify.StatusError, Name: name, Found: []string{}, Error: err.Error(), err: err}}
-		}
-		if tlsE == nil {
-			ev.abandoned = true
-			err := fmt.Errorf("%w: %w", errAbandoned, wctx.Err())
-			tlsE = &Entry{TLS: &TLSEvidence{Error: err.Error(), err: err}}
-		}
-	}
-
-	a.DNS = dnsE.DNS.result(clientID)
-	a.TLS = tlsE.TLS.Report
-	a.TLSErr = tlsE.TLS.error()
-	a.dnsObtained, a.tlsObtained = dnsE.Obtained, tlsE.Obtained
-	ev.dnsE, ev.tlsE = dnsE, tlsE
-
-	var fs []label.Finding
-	if dnsE.Stale {
-		ev.stale++
-		c.stats.staleServes.Add(1)
-		fs = append(fs, staleFinding("DNS TXT evidence for "+name, dnsE))
-	}
-	if tlsE.Stale {
-		ev.stale++
-		c.stats.staleServes.Add(1)
-		fs = append(fs, staleFinding("TLS evidence for "+hostport, tlsE))
-	}
-	for _, r := range tlsE.TLS.Refused {
-		f := label.Finding{Code: "egress.refused", Severity: label.Should, Requirement: "R1"}
-		if r.Fetch {
-			f.Severity, f.Requirement = label.Info, "R4"
-			f.Message = fmt.Sprintf("A revocation (OCSP or CRL) fetch to %s was refused: %s. Publish revocation information on a public address, port 80 or 443.", r.Address, r.Reason)
-		} else {
-			f.Message = fmt.Sprintf("The connection to the redirect host at %s was refused: %s. A redirect host must resolve to a public address and serve HTTPS on port 443.", r.Address, r.Reason)
-		}
-		fs = append(fs, f)
-	}
-	return fs
+// dnsEvidence is what one lookup of a name's TXT records says, independent
+// of any client id: each app's id is matched against records.
+type dnsEvidence struct {
+	name          string
+	records       [][]string // only those carrying client ids
+	ttl           time.Duration
+	authenticated bool
+	server        string
+	notFound      error // NXDOMAIN or NODATA: an answer, not a failure
 }
 
-func staleFinding(what string, e *Entry) label.Finding {
-	return label.Finding{
-		Code:     "cache.stale",
-		Severity: label.Info,
-		Message: fmt.Sprintf("The %s dates from %s: refreshing it failed transiently, so the earlier evidence is used until %s.",
-			what, e.Obtained.UTC().Format(time.RFC3339), e.StaleUntil.UTC().Format(time.RFC3339)),
-	}
+// tlsEvidence is what one inspection of a host:port says.
+type tlsEvidence struct {
+	report  *tlsinspect.Report // partial or nil when failed
+	refused []refusal
 }
 
-func (c *Checker) countShared(shared bool) {
-	if shared {
-		c.stats.coalesced.Add(1)
-	}
+// refusal is one connection the egress guard refused.
+type refusal struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason"`
+	Fetch   bool   `json:"fetch,omitempty"` // an OCSP or CRL fetch, not the handshake
 }
 
-// fresh returns the cached entry under key if it may be used at now.
-func (c *Checker) fresh(ctx context.Context, key string, now time.Time) *Entry {
-	e, ok := c.cache.Get(ctx, key)
-	if ok && e.usable(key) && now.Before(e.Expires) {
-		c.stats.cacheHits.Add(1)
-		return e
-	}
-	c.stats.cacheMisses.Add(1)
-	return nil
+// evKey names the evidence of one kind for one site.
+type evKey struct {
+	key  string // "dns:"+name or "tls:"+host:port
+	name string // dns
+	host string // tls
+	port int
+	tls  bool
 }
 
-// flightContext is the context of a coalesced lookup: the values of the
-// caller that started it, none of its cancellation, and a deadline of its own,
-// so that one caller giving up never fails the others.
-func flightContext(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(parent), d)
+func dnsKey(name string) evKey { return evKey{key: "dns:" + name, name: name} }
+
+func tlsKey(host string, port int) evKey {
+	return evKey{key: "tls:" + net.JoinHostPort(host, strconv.Itoa(port)), host: host, port: port, tls: true}
 }
 
-// lookupDNS looks up the TXT records at name and stores the evidence.
-func (c *Checker) lookupDNS(parent context.Context, key, name string, force bool) *Entry {
-	// The flight outlives the caller that started it: so do its cache
-	// reads and writes.
-	parent = context.WithoutCancel(parent)
-	old, hadOld := c.cache.Get(parent, key)
-	hadOld = hadOld && old.usable(key)
-	if hadOld && !force && c.now().Before(old.Expires) {
-		return old // another flight refreshed it meanwhile
+func (k evKey) what() string {
+	if k.tls {
+		return "TLS evidence for " + strings.TrimPrefix(k.key, "tls:")
 	}
-	started := c.now()
-	ctx, cancel := flightContext(parent, c.cfg.DNSTimeout)
-	defer cancel()
-	c.stats.dnsLookups.Add(1)
-	r := c.verifier.Verify(ctx, name, "")
-	now := c.now()
-	ev := &DNSEvidence{
-		Status: r.Status, Name: name, Found: r.Found, TTL: r.TTL,
-		Authenticated: r.Authenticated, Server: r.Server,
-	}
-	if ev.Found == nil {
-		ev.Found = []string{}
-	}
-	e := &Entry{Obtained: now, DNS: ev}
-	if r.Status == dnsverify.StatusError {
-		err := r.Err
-		if err == nil {
-			err = errors.New("appident: DNS lookup failed")
-		}
-		ev.err, ev.Error, ev.Temporary = err, err.Error(), dnsverify.IsTemporary(err)
-		c.log.Debug("appident: DNS lookup failed", "name", name, "err", err, "temporary", ev.Temporary)
-		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
-			return c.store(parent, key, s, started)
-		}
-		e.Expires = now.Add(c.cfg.FailureTTL)
-	} else {
-		if r.Status == dnsverify.StatusNotFound && r.Err != nil {
-			ev.err, ev.Error = r.Err, r.Err.Error()
-		}
-		// Independent of any client id: "records with ids exist" or not.
-		if len(ev.Found) > 0 {
-			ev.Status = dnsverify.StatusMismatch
-		} else {
-			ev.Status = dnsverify.StatusNotFound
-		}
-		ttl := c.cfg.CacheTTL
-		if r.TTL > 0 && r.TTL < ttl {
-			ttl = max(r.TTL, c.cfg.MinTTL)
-		}
-		e.Expires = now.Add(ttl)
-		e.StaleUntil = e.Expires.Add(c.cfg.MaxStale)
-		c.log.Debug("appident: DNS lookup", "name", name, "ids", len(ev.Found), "ttl", ttl)
-	}
-	return c.store(parent, key, e, started)
+	return "DNS TXT evidence for " + k.name
 }
 
-// store writes e, the outcome of a flight that started at started, under key
-// and returns it; but if a later flight (a Refresh running beside this one)
-// has stored evidence obtained after this flight started, that newer
-// evidence is kept and returned instead, so a slow, older flight can never
-// overwrite a fresher answer with its failure or stale copy.
-func (c *Checker) store(ctx context.Context, key string, e *Entry, started time.Time) *Entry {
-	if cur, ok := c.cache.Get(ctx, key); ok && cur.usable(key) && cur.Obtained.After(started) {
-		return cur
+// dnsResult is the DNS verification of clientID against e.
+func (e *entry) dnsResult(clientID string) *dnsverify.Result {
+	d := e.dns
+	r := &dnsverify.Result{Name: d.name, Want: clientID, Found: []string{}, TTL: d.ttl, Authenticated: d.authenticated, Server: d.server}
+	switch {
+	case e.failed:
+		r.Status, r.Err = dnsverify.StatusError, e.err
+	case d.notFound != nil:
+		r.Status, r.Err = dnsverify.StatusNotFound, d.notFound
+	default:
+		r.Status, r.Found = dnsverify.Match(d.records, clientID)
 	}
-	c.cache.Set(ctx, key, e)
+	return r
+}
+
+// tlsResult is the report and error an assessment shows for e.
+func (e *entry) tlsResult() (*tlsinspect.Report, error) {
+	if e.failed {
+		return e.tls.report, e.err
+	}
+	return e.tls.report, nil
+}
+
+// jitter spreads retries of failed lookups over [d, 1.25d).
+func jitter(d time.Duration) time.Duration {
+	return d + rand.N(d/4+1)
+}
+
+// success sets e's lifetime: obtained at now, valid until expires.
+func (c *Checker) success(e *entry, now, expires time.Time) *entry {
+	e.obtained, e.expires = now, expires
+	e.refreshAt = now.Add(expires.Sub(now) * 3 / 4)
+	e.retryAt = e.refreshAt
 	return e
 }
 
-// staleFrom returns old marked stale, to be served while a refresh fails
-// transiently, or nil if it may not be.
-func (c *Checker) staleFrom(old *Entry, hadOld, temporary bool, now time.Time) *Entry {
-	if !temporary || !hadOld || old.failed() || !now.Before(old.StaleUntil) {
-		return nil
-	}
-	s := *old
-	s.Stale = true
-	s.Expires = now.Add(c.cfg.FailureTTL)
-	if s.Expires.After(s.StaleUntil) {
-		s.Expires = s.StaleUntil
-	}
-	return &s
+// failure marks e as failed at now with err.
+func (c *Checker) failure(e *entry, now time.Time, err error, temporary bool) *entry {
+	e.obtained = now
+	e.failed, e.err, e.temporary = true, err, temporary
+	e.retryAt = now.Add(jitter(c.cfg.FailureTTL))
+	e.expires, e.refreshAt = e.retryAt, e.retryAt
+	return e
 }
 
-// inspectTLS inspects host:port and stores the evidence.
-func (c *Checker) inspectTLS(parent context.Context, key, host string, port int, force bool) *Entry {
-	// The flight outlives the caller that started it: so do its cache
-	// reads and writes.
-	parent = context.WithoutCancel(parent)
-	old, hadOld := c.cache.Get(parent, key)
-	hadOld = hadOld && old.usable(key)
-	if hadOld && !force && c.now().Before(old.Expires) {
-		return old
+// lookupDNS looks up the TXT records at k.name.
+func (c *Checker) lookupDNS(ctx context.Context, k evKey) *entry {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.DNSTimeout)
+	defer cancel()
+	c.stats.dnsLookups.Add(1)
+	ans, err := c.verifier.Lookup(ctx, k.name)
+	now := c.now()
+	e := &entry{dns: &dnsEvidence{name: k.name}}
+	switch {
+	case err == nil:
+		d := e.dns
+		d.ttl, d.authenticated, d.server = ans.TTL, ans.Authenticated, ans.Server
+		for _, r := range ans.Records {
+			if len(dnsverify.ClientIDs(r)) > 0 {
+				d.records = append(d.records, slices.Clone(r))
+			}
+		}
+		ttl := c.cfg.CacheTTL
+		if ans.TTL > 0 && ans.TTL < ttl {
+			ttl = max(ans.TTL, c.cfg.MinTTL)
+		}
+		c.log.Debug("appident: DNS lookup", "name", k.name, "records", len(d.records), "ttl", ttl)
+		return c.success(e, now, now.Add(ttl))
+	case dnsverify.IsNotFound(err):
+		e.dns.notFound = err
+		return c.success(e, now, now.Add(c.cfg.CacheTTL))
+	default:
+		temp := dnsverify.IsTemporary(err)
+		c.log.Debug("appident: DNS lookup failed", "name", k.name, "err", err, "temporary", temp)
+		return c.failure(e, now, err, temp)
 	}
-	started := c.now()
-	ctx, cancel := flightContext(parent, c.cfg.TLSTimeout)
+}
+
+// inspectTLS inspects k's host:port. A forced inspection (Refresh) fetches
+// revocation information anew.
+func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.TLSTimeout)
 	defer cancel()
 	c.stats.handshakes.Add(1)
 	rec := &recorder{stats: &c.stats}
 	crls := c.crls
 	if force {
-		// A Refresh looks again now, revocation information included.
 		crls = &tlsinspect.CRLCache{MaxAge: c.crlMaxAge}
 	}
 	in := &tlsinspect.Inspector{
@@ -270,90 +194,64 @@ func (c *Checker) inspectTLS(parent context.Context, key, host string, port int,
 		Now:         c.now,
 		Timeout:     c.cfg.TLSTimeout,
 	}
-	rep, err := in.Inspect(ctx, host, port)
+	setMaxStapleAge(in, c.cfg.CacheTTL)
+	rep, err := in.Inspect(ctx, k.host, k.port)
 	now := c.now()
-	ev := &TLSEvidence{Report: rep, Refused: rec.refusals()}
-	e := &Entry{Obtained: now, TLS: ev}
-	if err != nil {
-		ev.err, ev.Error, ev.Temporary = err, err.Error(), tlsTemporary(err)
-		c.log.Debug("appident: TLS inspection failed", "host", host, "port", port, "err", err, "temporary", ev.Temporary)
+	e := &entry{tls: &tlsEvidence{report: compact(rep), refused: rec.refusals()}}
+	if err != nil || rep == nil {
+		if err == nil {
+			err = errNoTLSEvidence
+		}
+		temp := tlsTemporary(err)
+		c.log.Debug("appident: TLS inspection failed", "host", k.host, "port", k.port, "err", err, "temporary", temp)
+		return c.failure(e, now, err, temp)
 	}
-	if !ev.ok() {
-		if s := c.staleFrom(old, hadOld, ev.Temporary, now); s != nil {
-			return c.store(parent, key, s, started)
-		}
-		e.Expires = now.Add(c.cfg.FailureTTL)
-	} else {
-		// A CRL consulted for this evidence (the leaf's, or an
-		// intermediate's, which tlsinspect checks even when the leaf's
-		// status came from a staple) may have been cached for up to
-		// crlMaxAge: the evidence expires that much sooner, so that a
-		// revocation is still seen within CacheTTL.
-		ttl := c.cfg.CacheTTL - c.crlMaxAge
-		e.Expires = now.Add(ttl)
-		if na := rep.NotAfter; !na.IsZero() && na.After(now) && na.Before(e.Expires) {
-			e.Expires = na.Add(time.Second) // look again once the certificate has expired
-		}
-		e.StaleUntil = e.Expires.Add(c.cfg.MaxStale)
-		if rep.NotAfter.After(now) && rep.NotAfter.Before(e.StaleUntil) {
-			e.StaleUntil = rep.NotAfter // never serve a certificate as valid past its expiry
-		}
-	}
-	return c.store(parent, key, e, started)
+	return c.success(e, now, c.tlsExpiry(rep, now))
 }
 
-// result is the DNS verification of clientID against the evidence.
-func (ev *DNSEvidence) result(clientID string) *dnsverify.Result {
-	r := &dnsverify.Result{
-		Status: ev.Status, Name: ev.Name, Want: clientID, Found: ev.Found, TTL: ev.TTL,
-		Authenticated: ev.Authenticated, Server: ev.Server, Err: ev.error(),
+// tlsExpiry is when TLS evidence inspected at now expires: CacheTTL after
+// the oldest revocation information it may rest on. That is the status's
+// own production time (a staple's or an OCSP response's thisUpdate, a CRL's
+// fetch time) when tlsinspect reports it, and in any case now less
+// CacheTTL/12, the oldest a CRL this Checker cached may be (the leaf's, or
+// an intermediate's, which tlsinspect checks even under a staple). It ends
+// one second after the certificate expires, so the expiry is seen.
+func (c *Checker) tlsExpiry(rep *tlsinspect.Report, now time.Time) time.Time {
+	base := now.Add(-c.crlMaxAge)
+	if at := revocationAt(rep); !at.IsZero() && at.Before(base) {
+		base = at
 	}
-	if r.Found == nil {
-		r.Found = []string{}
+	exp := base.Add(c.cfg.CacheTTL)
+	if na := rep.NotAfter; na.After(now) && na.Before(exp) {
+		exp = na.Add(time.Second)
 	}
-	if ev.Status == dnsverify.StatusMismatch && slices.Contains(ev.Found, clientID) {
-		r.Status = dnsverify.StatusVerified
-	}
-	return r
+	return exp
 }
 
-func (ev *DNSEvidence) error() error {
-	if ev.err != nil {
-		return ev.err
+// compact keeps of rep what decisions and reports need: not the parsed
+// leaf, and of the chain only the leaf's description.
+func compact(rep *tlsinspect.Report) *tlsinspect.Report {
+	if rep == nil {
+		return nil
 	}
-	if ev.Error != "" {
-		return &cachedError{msg: ev.Error, temporary: ev.Temporary}
+	r := *rep
+	r.Leaf = nil
+	if len(r.Chain) > 1 {
+		r.Chain = r.Chain[:1:1]
 	}
-	return nil
-}
-
-func (ev *TLSEvidence) error() error {
-	if ev.err != nil {
-		return ev.err
-	}
-	if ev.Error != "" {
-		refused := false
-		for _, r := range ev.Refused {
-			refused = refused || !r.Fetch
-		}
-		return &cachedError{msg: ev.Error, refused: refused, temporary: ev.Temporary}
-	}
-	if ev.Report == nil {
-		return errNoTLSEvidence
-	}
-	return nil
+	return &r
 }
 
 var errNoTLSEvidence = errors.New("appident: no TLS evidence")
 
 // tlsTemporary reports whether an inspection's error is transient: a
-// timeout, a refused, closed or reset connection, a temporary failure to
-// resolve the host. A server that does not speak TLS (or only legacy
-// versions), sends too much or no certificate, and a refusal by the egress
-// guard are lasting.
+// timeout, a refused, closed or reset connection. A server that does not
+// speak TLS (or only legacy versions), sends too much or no certificate,
+// and a refusal by the egress guard are lasting. Network errors are
+// classified as dnsverify.IsTemporary does, the module's one classification.
 func tlsTemporary(err error) bool {
 	switch {
-	case err == nil, errors.Is(err, ErrRefused),
+	case err == nil, errors.Is(err, ErrRefused), errors.Is(err, errNoTLSEvidence),
 		errors.Is(err, tlsinspect.ErrNotTLS), errors.Is(err, tlsinspect.ErrLegacyTLSOnly),
 		errors.Is(err, tlsinspect.ErrTooLarge), errors.Is(err, tlsinspect.ErrNoCertificate),
 		errors.Is(err, tlsinspect.ErrInvalidTarget):
@@ -361,47 +259,17 @@ func tlsTemporary(err error) bool {
 	case errors.Is(err, tlsinspect.ErrTimeout), errors.Is(err, tlsinspect.ErrRefused), errors.Is(err, tlsinspect.ErrClosed):
 		return true
 	}
-	return isTemporary(err)
-}
-
-// isTemporary reports whether err is a transient failure, worth serving
-// stale evidence over: a timeout, a refused or reset connection, a
-// temporary failure to resolve the host. A refusal by the egress guard, a
-// host that no longer resolves, a server that does not speak TLS are not.
-func isTemporary(err error) bool {
-	if err == nil || errors.Is(err, ErrRefused) {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
-		return true
-	}
-	var de *net.DNSError
-	if errors.As(err, &de) {
-		// The redirect host's name: gone is an answer, a timeout is not.
-		return de.IsTimeout || de.IsTemporary
-	}
-	var t interface{ Temporary() bool }
-	if errors.As(err, &t) && t.Temporary() {
-		return true
-	}
-	var to interface{ Timeout() bool }
-	if errors.As(err, &to) && to.Timeout() {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return dnsverify.IsTemporary(err)
 }
 
 // recorder notes the refusals and fetches of one inspection.
 type recorder struct {
 	stats *counters
 	mu    sync.Mutex
-	list  []Refusal
+	list  []refusal
 }
 
-func (r *recorder) refusals() []Refusal {
+func (r *recorder) refusals() []refusal {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.list)
@@ -415,15 +283,10 @@ type recordingDialer struct {
 
 func (d recordingDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	conn, err := d.d.DialContext(ctx, network, address)
-	var re *RefusedError
-	if errors.As(err, &re) {
+	if addr, reason, ok := refusalOf(err); ok {
 		d.rec.stats.refusals.Add(1)
-		addr := re.Raw
-		if re.Address.IsValid() {
-			addr = re.Address.String()
-		}
 		d.rec.mu.Lock()
-		d.rec.list = append(d.rec.list, Refusal{Address: addr, Reason: refusalReason(re), Fetch: d.fetch})
+		d.rec.list = append(d.rec.list, refusal{Address: addr, Reason: reason, Fetch: d.fetch})
 		d.rec.mu.Unlock()
 	}
 	if err == nil && d.fetch {
@@ -432,11 +295,10 @@ func (d recordingDialer) DialContext(ctx context.Context, network, address strin
 	return conn, err
 }
 
-// refusalReason is why re was refused, without the address.
-func refusalReason(re *RefusedError) string {
-	msg := strings.TrimPrefix(re.Error(), "egress: refused ")
-	if _, after, ok := strings.Cut(msg, ": "); ok {
-		return after
+// refusedFinding is the finding of one refused connection.
+func refusedFinding(r refusal) (code, msg string, fetch bool) {
+	if r.Fetch {
+		return "egress.refused", fmt.Sprintf("A revocation (OCSP or CRL) fetch to %s was refused: %s. Publish revocation information on a public address, port 80 or 443.", r.Address, r.Reason), true
 	}
-	return msg
+	return "egress.refused", fmt.Sprintf("The connection to the redirect host at %s was refused: %s. A redirect host must resolve to a public address and serve HTTPS on port 443.", r.Address, r.Reason), false
 }

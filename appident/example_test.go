@@ -73,8 +73,14 @@ func ExampleChecker_Assess_development() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, _ := json.Marshal(a.Report().Display)
-	fmt.Println(string(b))
+	var report struct {
+		Display json.RawMessage `json:"display"`
+	}
+	b, _ := json.Marshal(a)
+	if err := json.Unmarshal(b, &report); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(report.Display))
 	for _, f := range a.Findings {
 		if f.Code == "site.development" {
 			fmt.Println(f.Code, "withholds:", f.Withholds)

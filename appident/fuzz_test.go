@@ -42,8 +42,11 @@ func FuzzAssess(f *testing.F) {
 			t.Fatalf("Assess(%q, %q) error = %v; want an error: %v (parse: %v)", id, uri, err, wantErr, perr)
 		}
 		if err != nil {
-			if a != nil {
-				t.Fatalf("Assess returned an Assessment with an error")
+			if (a != nil) != (perr == nil) {
+				t.Fatalf("Assess returned %+v with an error: want a fail-closed assessment exactly when the site can be named", a)
+			}
+			if a != nil && (a.Described || a.Display.Domain == "" || a.Display.Labels[0] != label.UnknownApp) {
+				t.Fatalf("Assess returned %+v with an error: want it fail-closed", a)
 			}
 			if !strings.HasPrefix(err.Error(), "appident: ") {
 				t.Fatalf("error %q lacks the prefix", err)

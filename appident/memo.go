@@ -1,56 +1,49 @@
 package appident
 
 import (
-	"sync"
 	"time"
 
 	"github.com/consenttrust/appverify/label"
 )
 
-// memo remembers each app's last assessment with the cache entries it
-// rests on. Entries are immutable, so while the cache returns the same
-// entries the decision is the same, and an assessment at consent time
-// costs two cache reads and a copy. It holds at most max apps; past that
-// it starts afresh.
-type memo struct {
-	mu  sync.Mutex
-	max int
-	m   map[memoKey]*memoEntry
-}
-
-// memoKey is everything about an app that the assessment depends on.
+// memoKey is everything about an app that its assessment depends on.
 type memoKey struct {
-	clientID, name, uri string
-	validated           bool
-	persona             label.Persona
+	clientID, name, uri, registered string
+	validated                       bool
+	persona                         label.Persona
 }
 
+// memoEntry is an app's last assessment with the evidence it rests on.
+// Entries are immutable, so while memory holds the same entries the
+// decision is the same, and an assessment at consent time costs two cache
+// reads and a copy.
 type memoEntry struct {
-	dnsKey, tlsKey string
-	dnsE, tlsE     *Entry
-	stale          uint64
-	a              Assessment
+	dnsK, tlsK evKey
+	dnsE, tlsE *entry
+	a          Assessment
 }
 
-func (m *memo) get(k memoKey) *memoEntry {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.m[k]
-}
-
-func (m *memo) put(k memoKey, e *memoEntry) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.m == nil || len(m.m) >= max(m.max, 1) {
-		m.m = make(map[memoKey]*memoEntry)
+// fromMemo returns m's assessment, made at now, if its evidence is still
+// the one in memory and unexpired; it starts renewals that are due.
+func (c *Checker) fromMemo(m *memoEntry, now time.Time) *Assessment {
+	if !m.a.Site.Development {
+		dnsE, _ := c.mem.get(m.dnsK.key)
+		tlsE, _ := c.mem.get(m.tlsK.key)
+		if dnsE != m.dnsE || tlsE != m.tlsE || !now.Before(dnsE.expires) || !now.Before(tlsE.expires) {
+			return nil
+		}
+		c.stats.cacheHits.Add(2)
+		c.renewIfDue(m.dnsK, dnsE, now)
+		c.renewIfDue(m.tlsK, tlsE, now)
 	}
-	m.m[k] = e
-}
-
-// assessment returns a copy of the remembered assessment, made at now. Its
-// slices are shared: Assessments are read-only.
-func (e *memoEntry) assessment(now time.Time) *Assessment {
-	a := e.a
+	a := m.a
 	a.AssessedAt = now
 	return &a
+}
+
+// renewIfDue starts renewing e in the background once it is due.
+func (c *Checker) renewIfDue(k evKey, e *entry, now time.Time) {
+	if !e.failed && !now.Before(e.refreshAt) && !now.Before(e.retryAt) {
+		c.background(k)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/tlsinspect"
@@ -81,18 +80,22 @@ func TestChangesAreSeenWithin12Hours(t *testing.T) {
 		}
 	})
 	t.Run("after serving stale", func(t *testing.T) {
-		// Stale evidence covers a transient failure only: once the
-		// resolver and the site answer again, their answer wins, also
-		// when it is "not found" or "revoked".
+		// Stale DNS evidence (MaxStale) covers a transient failure
+		// only: once the resolver and the site answer again, their
+		// answer wins, also when it is "not found" or "revoked". TLS
+		// evidence is never served stale.
 		w, site := clockWorld(t, "app.stale12.com")
-		c := newChecker(t, w.Config())
+		cfg := w.Config()
+		cfg.MaxStale = 24 * time.Hour
+		c := newChecker(t, cfg)
 		app := site.App(clientID, "Stale Health")
 		assess(t, c, app)
 		w.Advance(12*time.Hour + time.Minute)
 		w.SetDNSFault(site.ETLDPlusOne, 2)
 		site.SetDown(true)
-		if a := assess(t, c, app); !a.Described || !hasFinding(a.Findings, "cache.stale") {
-			t.Fatalf("described %v, findings %v: want stale evidence served", a.Described, codes(a.Findings))
+		if a := assess(t, c, app); a.Described || a.DNS.Status != dnsverify.StatusVerified || !hasFinding(a.Findings, "cache.stale") ||
+			!hasFinding(a.Findings, "evidence.not_renewed") {
+			t.Fatalf("described %v, findings %v: want stale DNS evidence served, the TLS evidence not renewed", a.Described, codes(a.Findings))
 		}
 		w.SetTXT(site.ETLDPlusOne)
 		w.SetDNSFault(site.ETLDPlusOne, 0)
@@ -172,15 +175,21 @@ func TestEvidenceLeavesRoomForTheCRLsAge(t *testing.T) {
 			if a := assess(t, c, app); a.TLS == nil || a.TLS.RevocationSource != tt.source {
 				t.Fatalf("TLS %+v: want the revocation status from %s", a.TLS, tt.source)
 			}
-			w.Advance(appident.DefaultCacheTTL - appident.DefaultCacheTTL/12 - time.Second)
-			assess(t, c, app)
-			if st := c.Stats(); st.Handshakes != 1 {
-				t.Fatalf("Stats %+v: want the TLS evidence still cached", st)
+			// The site stops answering: the evidence is served until it
+			// expires (its renewals failing), and not a second longer.
+			site.SetDown(true)
+			const ttl = 12 * time.Hour
+			w.Advance(ttl - ttl/12 - time.Second)
+			if a := assess(t, c, app); !a.Described {
+				t.Fatalf("findings %v: want the TLS evidence still served", codes(a.Findings))
+			}
+			settle(t, c)
+			if a := assess(t, c, app); !a.Described {
+				t.Fatalf("findings %v: want the TLS evidence still served after a failed renewal", codes(a.Findings))
 			}
 			w.Advance(2 * time.Second)
-			assess(t, c, app)
-			if st := c.Stats(); st.Handshakes != 2 {
-				t.Fatalf("Stats %+v: want the TLS evidence looked up again", st)
+			if a := assess(t, c, app); a.Described || !hasFinding(a.Findings, "evidence.not_renewed") {
+				t.Fatalf("described %v, findings %v: want the TLS evidence expired", a.Described, codes(a.Findings))
 			}
 		})
 	}

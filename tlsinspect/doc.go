@@ -43,8 +43,11 @@
 // signatures and over-long validity are findings, which package label weighs,
 // not reasons for LegalEntity to withhold.
 //
-// Revocation is tri-state: good, revoked or unknown, with its source. The
-// stapled OCSP response is tried first, then the certificate's CRL
+// Revocation is tri-state: good, revoked or unknown, with its source and when
+// the deciding status was produced (Report.RevocationAt). The stapled OCSP
+// response is tried first if the CA produced it (thisUpdate) at most
+// Inspector.MaxStapleAge ago (12 hours by default: a staple valid for days
+// would otherwise hide a revocation as long), then the certificate's CRL
 // distribution points (Let's Encrypt ended OCSP in 2025, so CRLs are now the
 // main path; CRLs are cached per URL until their nextUpdate, at most 12 hours,
 // in a bounded [CRLCache]; partitioned CRLs are accepted when they come from

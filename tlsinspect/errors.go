@@ -3,6 +3,7 @@ package tlsinspect
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors. A *HandshakeError matches the sentinel of its Reason
@@ -90,10 +91,17 @@ type HandshakeError struct {
 	Port   int
 	Reason Reason
 	Err    error // the underlying error, if any
+	// Deadline is the time the connection and handshake had: Timeout, or
+	// less when the context's deadline came sooner. A timeout's message
+	// states it.
+	Deadline time.Duration
 }
 
 func (e *HandshakeError) Error() string {
 	msg := fmt.Sprintf("tlsinspect: %s:%d: %s", e.Host, e.Port, e.Reason)
+	if e.Reason == ReasonTimeout && e.Deadline > 0 {
+		msg += " after " + e.Deadline.Round(time.Millisecond).String()
+	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}

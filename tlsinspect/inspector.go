@@ -62,6 +62,15 @@ type Inspector struct {
 	// status is then unknown with reason "not checked". If false (the
 	// default), revocation is checked.
 	NoRevocation bool
+	// MaxStapleAge is the age of the oldest stapled OCSP response that
+	// counts, by the responder's thisUpdate. An older staple, however long
+	// its nextUpdate lets it live, does not decide: the CRL distribution
+	// points are consulted, then the OCSP responders, as when nothing is
+	// stapled (an older staple that says revoked still counts when they all
+	// fail: a revocation stays true). If zero, DefaultMaxStapleAge (12
+	// hours, the window within which a revocation must be seen). A
+	// negative value makes no staple count.
+	MaxStapleAge time.Duration
 	// CRLCache keeps fetched CRLs. If nil, a cache shared by every
 	// Inspector of the process (64 CRLs, 64 MiB, 12 hours at most).
 	CRLCache *CRLCache
@@ -73,6 +82,7 @@ const (
 	DefaultFetchTimeout      = 5 * time.Second
 	DefaultMaxFetchBytes     = 10 << 20
 	DefaultMaxHandshakeBytes = 256 << 10
+	DefaultMaxStapleAge      = 12 * time.Hour
 )
 
 // maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.
@@ -244,10 +254,14 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 
 // handshake dials and completes a TLS handshake, setting rep.Address.
 func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.ConnectionState, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(in.Timeout, DefaultTimeout))
+	limit := orDefault(in.Timeout, DefaultTimeout)
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
+		limit = max(time.Until(d), 0)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	fail := func(r Reason, err error) (tls.ConnectionState, error) {
-		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err}
+		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err, Deadline: limit}
 	}
 	raw, err := in.dialer().DialContext(ctx, "tcp", net.JoinHostPort(rep.Host, strconv.Itoa(rep.Port)))
 	if err != nil {
@@ -289,13 +303,15 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 }
 
 func handshakeReason(ctx context.Context, lc *limitConn, err error) Reason {
-	msg := err.Error()
 	switch {
-	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(msg, "exceeds maximum"):
+	// crypto/tls gives a handshake message over its own size limit
+	// (maxHandshake, maxHandshakeCertificateMsg) no type: its text is the
+	// only mark, and the one message text matched here.
+	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(err.Error(), "exceeds maximum"):
 		return ReasonTooLarge
 	case isTimeout(ctx, err):
 		return ReasonTimeout
-	case strings.Contains(msg, "protocol version not supported") || strings.Contains(msg, "unsupported protocol version"):
+	case lc.in.alert == alertProtocolVersion || lc.out.alert == alertProtocolVersion:
 		return ReasonLegacyOnly
 	}
 	var rh tls.RecordHeaderError
@@ -319,11 +335,13 @@ func isTimeout(ctx context.Context, err error) bool {
 
 var errHandshakeLimit = errors.New("tlsinspect: handshake byte limit reached")
 
-// limitConn fails reads once max bytes have been read.
+// limitConn fails reads once max bytes have been read, and watches the
+// plaintext alerts each side sends.
 type limitConn struct {
 	net.Conn
 	remaining int64
 	exceeded  bool
+	in, out   alertWatch
 }
 
 func (c *limitConn) Read(p []byte) (int, error) {
@@ -336,7 +354,58 @@ func (c *limitConn) Read(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Read(p)
 	c.remaining -= int64(n)
+	c.in.feed(p[:n])
 	return n, err
+}
+
+func (c *limitConn) Write(p []byte) (int, error) {
+	c.out.feed(p)
+	return c.Conn.Write(p)
+}
+
+// alertProtocolVersion is the protocol_version alert (RFC 8446 §6.2): the
+// server refused every version offered, or the client the one it chose.
+const alertProtocolVersion = 70
+
+// alertWatch follows the TLS record layer of one direction of a connection
+// (record headers are never encrypted) and keeps the description of the
+// last plaintext alert: a record of type alert and length 2 (encrypted
+// alerts are longer, or of type application_data in TLS 1.3).
+type alertWatch struct {
+	hdr   [5]byte
+	nhdr  int // header bytes seen of the current record
+	left  int // body bytes still to come
+	body  [2]byte
+	nbody int
+	alert int // description of the last plaintext alert (0 before any: close_notify never matters here)
+}
+
+func (w *alertWatch) feed(p []byte) {
+	for len(p) > 0 {
+		if w.nhdr < len(w.hdr) {
+			k := copy(w.hdr[w.nhdr:], p)
+			w.nhdr, p = w.nhdr+k, p[k:]
+			if w.nhdr == len(w.hdr) {
+				w.left, w.nbody = int(w.hdr[3])<<8|int(w.hdr[4]), 0
+				if w.left == 0 {
+					w.nhdr = 0
+				}
+			}
+			continue
+		}
+		k := min(len(p), w.left)
+		plainAlert := w.hdr[0] == 21 && w.hdr[3] == 0 && w.hdr[4] == 2
+		if plainAlert {
+			w.nbody += copy(w.body[w.nbody:], p[:k])
+		}
+		w.left, p = w.left-k, p[k:]
+		if w.left == 0 {
+			if plainAlert && w.nbody == 2 {
+				w.alert = int(w.body[1])
+			}
+			w.nhdr = 0
+		}
+	}
 }
 
 // verify sets Trusted and TrustError and returns the verified chains.

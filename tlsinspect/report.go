@@ -66,6 +66,13 @@ type Report struct {
 	// RevocationURL is the CRL or OCSP URL that gave the status ("" for a
 	// stapled response or an unknown status).
 	RevocationURL string
+	// RevocationAt is when the status that decided was produced: a stapled
+	// or fetched OCSP response's thisUpdate, or when the CRL was fetched
+	// (for a CRL served from CRLCache, when it was fetched into it). When a
+	// good status also rests on intermediates' CRLs, it is the earliest of
+	// those times. Zero when the status is unknown. Evidence built on the
+	// report is as old as RevocationAt, not as the inspection.
+	RevocationAt time.Time
 
 	// CDN reports that the certificate looks like a CDN's rather than the
 	// app's; its organization must not be shown as the app's.

@@ -189,33 +189,47 @@ func TestCRLCacheBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := x509.ParseRevocationList(der)
+		set, err := parseCRL(der, w.inter.Cert, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return newCRLSet(c)
+		return set
 	}
+	a, b, c3 := crlKey("a", w.inter.Cert), crlKey("b", w.inter.Cert), crlKey("c", w.inter.Cert)
 	c := &CRLCache{MaxEntries: 2}
-	c.put("a", crl(), w.inter.Cert, now)
-	c.put("b", crl(), w.inter.Cert, now)
-	c.get("a", w.inter.Cert, now) // b is now least recently used
-	c.put("c", crl(), w.inter.Cert, now)
-	if got := c.get("b", w.inter.Cert, now); got != nil || c.Len() != 2 {
+	c.put(a, crl(), now)
+	c.put(b, crl(), now)
+	c.get(a, now) // b is now least recently used
+	c.put(c3, crl(), now)
+	if got := c.get(b, now); got != nil || c.Len() != 2 {
 		t.Errorf("b not evicted; %d entries", c.Len())
 	}
-	if got := c.get("a", w.inter.Cert, now); got == nil {
+	if got := c.get(a, now); got == nil {
 		t.Error("a evicted")
 	}
-	if got := c.get("a", w.root.Cert, now); got != nil {
+	if got := c.get(crlKey("a", w.root.Cert), now); got != nil {
 		t.Error("served for another issuer")
 	}
-	if got := c.get("a", w.inter.Cert, now.Add(2*time.Hour)); got != nil {
+	if got := c.get(a, now.Add(2*time.Hour)); got != nil {
 		t.Error("served after nextUpdate")
 	}
+	if c.Len() != 1 {
+		t.Errorf("%d entries after the expired one went", c.Len())
+	}
 	small := &CRLCache{MaxBytes: 10}
-	small.put("a", crl(), w.inter.Cert, now)
+	small.put(a, crl(), now)
 	if small.Len() != 0 {
 		t.Error("cached a CRL over MaxBytes")
+	}
+	// Bytes: a third CRL of the same size evicts the least recently used.
+	one := crl()
+	bySize := &CRLCache{MaxBytes: 2 * one.size}
+	bySize.put(a, one, now)
+	bySize.put(b, one, now)
+	bySize.get(a, now)
+	bySize.put(c3, one, now)
+	if bySize.get(b, now) != nil || bySize.get(a, now) == nil || bySize.get(c3, now) == nil {
+		t.Errorf("MaxBytes eviction did not drop the least recently used; %d entries", bySize.Len())
 	}
 }
 

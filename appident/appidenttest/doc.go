@@ -32,6 +32,22 @@
 // Config.Now) and the revocation server, so cache expiry can be tested
 // without sleeping.
 //
+// Faults: a site can be down, silent or answer garbage for good
+// ([SiteOptions].TLSFault, [Site.SetDown]), its eTLD+1 can answer an rcode
+// ([World.SetDNSFault]), and it can fail a fraction of DNS queries and TLS
+// connections, random but fixed by a seed ([Site.SetFaults]), at any time
+// after it was added.
+//
+// Certificates change as they do in the field: [Site.Reissue] replaces a
+// site's certificate, [Site.SetStaple] turns OCSP stapling on or off, and
+// [Site.SetRevocationTimes] dates the OCSP responses and CRLs about it.
+//
+// To run a whole OAuth flow, a site can host the app's callback
+// ([SiteOptions].Handler, [Site.SetHandler]) and [World.Client] is a
+// browser or back end that reaches both the world's sites and servers on
+// loopback, such as an authorization server on httptest
+// ([World.LoopbackCertificate] for one on https).
+//
 // For a command line: [World.DNSAddr] is a -dns server, [World.RootPEM] a
 // -cacert file and [World.TLSAddr] the target of a curl-style -connect-to.
 package appidenttest

@@ -7,11 +7,17 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"net/netip"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/dnsverify"
@@ -40,6 +46,9 @@ type World struct {
 	delays map[string]time.Duration
 	addrs  map[string][]netip.Addr
 	closed bool
+
+	fmu       sync.Mutex
+	dnsFaults map[string]*draws // by canonical name (trailing dot); see Site.SetFaults
 }
 
 // TB is the part of testing.TB that New uses.
@@ -67,6 +76,7 @@ func NewWorld() (w *World, err error) {
 	w = &World{
 		sites: make(map[string]*Site), txt: make(map[string][][]string), faults: make(map[string]int),
 		ttls: make(map[string]time.Duration), delays: make(map[string]time.Duration), addrs: make(map[string][]netip.Addr),
+		dnsFaults: make(map[string]*draws),
 	}
 	defer func() {
 		if err != nil {
@@ -77,6 +87,7 @@ func NewWorld() (w *World, err error) {
 	if w.dns, err = dnstest.New(); err != nil {
 		return nil, fmt.Errorf("appidenttest: %w", err)
 	}
+	w.dns.SetIntercept(w.interceptDNS)
 	// The CAs were valid a year before the world's now, as real CAs are, so
 	// that an expired leaf (valid until yesterday) was once issued under a
 	// valid chain: only its own dates are wrong.
@@ -374,6 +385,88 @@ type SiteOptions struct {
 	DNSFault int
 	// TLSFault makes the TLS endpoint misbehave.
 	TLSFault TLSFault
+	// Handler serves the HTTP requests that reach the site (Site.SetHandler);
+	// nil answers each "200 OK" with body "ok".
+	Handler http.Handler
+	// Faults fail a fraction of DNS queries and TLS connections, as
+	// Site.SetFaults does.
+	Faults Faults
+}
+
+// Faults make a site fail a fraction of what it serves, as a flaky
+// nameserver or an overloaded load balancer would. Which ones fail is
+// random but fixed by Seed: the n-th DNS query (or TLS connection) since
+// the faults were set fails when the n-th draw of a PCG generator seeded
+// by Seed falls below the fraction, so a test that sends the same
+// sequence of queries and connections sees the same ones fail in every
+// run. DNS and TLS draw from separate streams.
+type Faults struct {
+	// DNS is the fraction, from 0 to 1, of DNS queries at the site's
+	// eTLD+1 (the name of its TXT records) answered SERVFAIL instead of
+	// the records. Sites sharing an eTLD+1 share its DNS faults: the
+	// latest set wins.
+	DNS float64
+	// TLS is the fraction, from 0 to 1, of connections to the site's TLS
+	// server closed before the handshake, so the client's handshake fails
+	// at once. A site added with a TLSFault has no TLS server to fail.
+	TLS float64
+	// Seed chooses which queries and connections fail.
+	Seed uint64
+}
+
+// draws decides, one draw per query or connection, which ones fail.
+type draws struct {
+	mu     sync.Mutex
+	frac   float64
+	r      *rand.Rand
+	failed int
+}
+
+// PCG stream selectors, so that DNS and TLS faults of one seed differ.
+const (
+	streamDNS = 0x646e73 // "dns"
+	streamTLS = 0x746c73 // "tls"
+)
+
+func newDraws(frac float64, seed, stream uint64) *draws {
+	return &draws{frac: frac, r: rand.New(rand.NewPCG(seed, stream))}
+}
+
+// fail draws once and reports whether this one fails.
+func (d *draws) fail() bool {
+	if d == nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.r.Float64() < d.frac {
+		d.failed++
+		return true
+	}
+	return false
+}
+
+func (d *draws) count() int {
+	if d == nil {
+		return 0
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failed
+}
+
+func validFraction(f float64) bool { return !math.IsNaN(f) && f >= 0 && f <= 1 }
+
+// interceptDNS is the DNS server's intercept: SERVFAIL for the queries
+// that the name's faults fail.
+func (w *World) interceptDNS(name string, _ uint16) int {
+	w.fmu.Lock()
+	d := w.dnsFaults[name]
+	w.fmu.Unlock()
+	if d.fail() {
+		return 2 // SERVFAIL
+	}
+	return 0
 }
 
 // Site is a site of the world: a TLS server for Host and the TXT records
@@ -386,16 +479,40 @@ type Site struct {
 	// Addr is the loopback address of the site's TLS server (for a TLSDown
 	// site, an address nothing listens on).
 	Addr string
-	// Leaf is the certificate served (nil for a faulty endpoint).
-	Leaf *x509.Certificate
 
 	w       *World
-	issuer  *pki.CA
 	srv     *pki.TLSServer
 	hostile *pki.HostileServer
 
-	mu      sync.Mutex
-	faulted bool // TLSDown set after start
+	mu         sync.Mutex
+	faulted    bool // TLSDown set after start
+	tlsDraw    *draws
+	issuer     *pki.CA
+	leaf       *pki.Leaf // nil for a faulty endpoint
+	revoked    bool      // the leaf is revoked at the CA
+	selfSigned bool
+	staple     bool
+	times      RevocationTimes
+}
+
+// RevocationTimes date the OCSP responses and CRLs about a site's
+// certificate, served by the world's revocation server and stapled.
+type RevocationTimes struct {
+	// Age is how long before the world's now they were produced: their
+	// thisUpdate is now - Age. If zero, one minute.
+	Age time.Duration
+	// Validity is nextUpdate - thisUpdate. If zero, 24 hours.
+	Validity time.Duration
+}
+
+func (rt RevocationTimes) withDefaults() RevocationTimes {
+	if rt.Age <= 0 {
+		rt.Age = time.Minute
+	}
+	if rt.Validity <= 0 {
+		rt.Validity = 24 * time.Hour
+	}
+	return rt
 }
 
 // AddSite adds a site to the world and starts its TLS server.
@@ -416,9 +533,15 @@ func (w *World) AddSite(opts SiteOptions) (*Site, error) {
 		return nil, errors.New("appidenttest: world closed")
 	}
 	s := &Site{Host: host, ETLDPlusOne: e1, URI: "https://" + host + "/callback", w: w}
+	if !validFraction(opts.Faults.DNS) || !validFraction(opts.Faults.TLS) {
+		return nil, fmt.Errorf("appidenttest: site %q: fault fractions %v, %v: want each from 0 to 1", host, opts.Faults.DNS, opts.Faults.TLS)
+	}
 	if err := s.start(opts); err != nil {
 		s.close()
 		return nil, err
+	}
+	if opts.Faults != (Faults{}) { // a site without faults leaves its eTLD+1's DNS faults alone
+		_ = s.SetFaults(opts.Faults)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -460,6 +583,29 @@ func (s *Site) start(opts SiteOptions) error {
 		s.hostile, s.Addr = h, h.Addr()
 		return nil
 	}
+	s.mu.Lock()
+	cert, err := s.issue(opts)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	to := pki.TLSOptions{MaxVersion: opts.MaxVersion, Handler: opts.Handler}
+	if opts.MaxVersion != 0 && opts.MaxVersion < tls.VersionTLS12 {
+		to.MinVersion = tls.VersionTLS10
+	}
+	srv, err := pki.StartTLS(cert, to)
+	if err != nil {
+		return fmt.Errorf("appidenttest: %w", err)
+	}
+	s.srv, s.Addr = srv, srv.Addr()
+	return nil
+}
+
+// issue issues the site's certificate as opts describes, from an issuing
+// CA of its own, and returns what its server is to serve (stapled if
+// opts.Staple). Called with s.mu held.
+func (s *Site) issue(opts SiteOptions) (tls.Certificate, error) {
+	w := s.w
 	now := w.Now()
 	lo := pki.LeafOptions{
 		DNSNames: opts.DNSNames,
@@ -491,52 +637,153 @@ func (s *Site) start(opts SiteOptions) error {
 	if opts.Expired {
 		lo.NotBefore, lo.NotAfter = now.AddDate(0, 0, -90), now.AddDate(0, 0, -1)
 	}
-	// Each site has an issuing CA of its own, so its CRL is its own: a
-	// CRL fetched (and cached by the inspector) for one site says nothing
-	// about another.
+	// Each site (each certificate) has an issuing CA of its own, so its CRL
+	// is its own: a CRL fetched (and cached by the inspector) for one site
+	// says nothing about another.
 	root := w.root
 	if opts.Untrusted {
 		root = w.other
 	}
 	issuer, err := root.NewIntermediate("appidenttest CA for "+s.Host, w.caValidity())
 	if err != nil {
-		return fmt.Errorf("appidenttest: %w", err)
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
 	}
-	s.issuer = issuer
+	rt := s.times.withDefaults()
+	if err := w.rev.AddCA(issuer, pki.CAConfig{Age: rt.Age, Validity: rt.Validity}); err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
 	if !opts.NoRevocationInfo && !opts.SelfSigned {
-		lo.OCSPServer = []string{w.rev.OCSPURL(s.issuer)}
-		lo.CRLDistributionPoints = []string{w.rev.CRLURL(s.issuer, 0)}
+		lo.OCSPServer = []string{w.rev.OCSPURL(issuer)}
+		lo.CRLDistributionPoints = []string{w.rev.CRLURL(issuer, 0)}
 	}
 	lo.SelfSigned = opts.SelfSigned
-	leaf, err := s.issuer.Issue(lo)
+	leaf, err := issuer.Issue(lo)
 	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	revoked := opts.Revoked && !opts.SelfSigned
+	if revoked {
+		w.rev.Revoke(issuer, leaf.Cert.SerialNumber, now.Add(-time.Minute))
+	}
+	s.issuer, s.leaf, s.revoked, s.selfSigned = issuer, leaf, revoked, opts.SelfSigned
+	s.staple = opts.Staple && !opts.SelfSigned
+	return s.served()
+}
+
+// served returns the certificate to serve: the leaf, stapled with a fresh
+// OCSP response dated by the site's RevocationTimes if the site staples.
+// Called with s.mu held.
+func (s *Site) served() (tls.Certificate, error) {
+	if !s.staple {
+		return s.leaf.TLSCertificate(), nil
+	}
+	status := pki.OCSPGood
+	if s.revoked {
+		status = pki.OCSPRevoked
+	}
+	rt := s.times.withDefaults()
+	this := s.w.Now().Add(-rt.Age)
+	staple, err := s.issuer.OCSPResponse(s.leaf.Cert, status, this, this.Add(rt.Validity))
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	return s.leaf.StapledTLSCertificate(staple), nil
+}
+
+// errNoServer is returned by a faulty endpoint's certificate setters.
+func (s *Site) errNoServer() error {
+	return fmt.Errorf("appidenttest: site %q has no TLS server (added with a TLSFault)", s.Host)
+}
+
+// Certificate returns the certificate the site serves now (nil for a site
+// added with a TLSFault).
+func (s *Site) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leaf == nil {
+		return nil
+	}
+	return s.leaf.Cert
+}
+
+// Reissue replaces the site's certificate, as a renewal or a move to
+// another CA would: handshakes from now on get a new certificate, from a
+// new issuing CA, described by the certificate fields of opts (Type,
+// Organization, Country, State, Locality, DNSNames, Revoked, Expired,
+// SelfSigned, Untrusted, CDN, Staple, NoRevocationInfo); its other fields
+// are ignored. Connections already made keep the old certificate.
+func (s *Site) Reissue(opts SiteOptions) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cert, err := s.issue(opts)
+	if err != nil {
+		return err
+	}
+	return s.srv.SetCertificate(cert)
+}
+
+// SetStaple makes the site staple an OCSP response to its handshakes
+// (true) or not (false). A staple is produced when stapling is turned on,
+// at the world's now, dated by the site's RevocationTimes and saying
+// revoked if the certificate is revoked then; like a real server's, it
+// then ages with the world's clock until stapled again. A self-signed
+// certificate has no OCSP response to staple.
+func (s *Site) SetStaple(on bool) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on && s.selfSigned {
+		return fmt.Errorf("appidenttest: site %q: a self-signed certificate cannot be stapled", s.Host)
+	}
+	s.staple = on
+	cert, err := s.served()
+	if err != nil {
+		return err
+	}
+	return s.srv.SetCertificate(cert)
+}
+
+// SetRevocationTimes dates the OCSP responses and CRLs about the site's
+// certificate: those the revocation server serves from now on, and, if
+// the site staples, a new staple at once.
+func (s *Site) SetRevocationTimes(rt RevocationTimes) error {
+	if rt.Age < 0 || rt.Validity < 0 {
+		return fmt.Errorf("appidenttest: site %q: negative revocation times %+v", s.Host, rt)
+	}
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.times = rt
+	full := rt.withDefaults()
+	if err := s.w.rev.AddCA(s.issuer, pki.CAConfig{Age: full.Age, Validity: full.Validity}); err != nil {
 		return fmt.Errorf("appidenttest: %w", err)
 	}
-	s.Leaf = leaf.Cert
-	if opts.Revoked && !opts.SelfSigned {
-		w.rev.Revoke(s.issuer, leaf.Cert.SerialNumber, now.Add(-time.Minute))
+	if !s.staple {
+		return nil
 	}
-	cert := leaf.TLSCertificate()
-	if opts.Staple && !opts.SelfSigned {
-		status := pki.OCSPGood
-		if opts.Revoked {
-			status = pki.OCSPRevoked
-		}
-		staple, err := s.issuer.OCSPResponse(leaf.Cert, status, now.Add(-time.Minute), now.Add(24*time.Hour))
-		if err != nil {
-			return fmt.Errorf("appidenttest: %w", err)
-		}
-		cert = leaf.StapledTLSCertificate(staple)
-	}
-	to := pki.TLSOptions{MaxVersion: opts.MaxVersion}
-	if opts.MaxVersion != 0 && opts.MaxVersion < tls.VersionTLS12 {
-		to.MinVersion = tls.VersionTLS10
-	}
-	srv, err := pki.StartTLS(cert, to)
+	cert, err := s.served()
 	if err != nil {
-		return fmt.Errorf("appidenttest: %w", err)
+		return err
 	}
-	s.srv, s.Addr = srv, srv.Addr()
+	return s.srv.SetCertificate(cert)
+}
+
+// SetHandler makes the site's TLS server serve requests with h, such as
+// the app's OAuth callback; nil restores the default, which answers every
+// request "200 OK" with body "ok". SiteOptions.Handler sets it when the
+// site is added.
+func (s *Site) SetHandler(h http.Handler) error {
+	if s.srv == nil {
+		return s.errNoServer()
+	}
+	s.srv.SetHandler(h)
 	return nil
 }
 
@@ -577,10 +824,13 @@ func (s *Site) Accepted() int {
 
 // Revoke revokes the site's certificate now (world time). OCSP says so at
 // once; a CRL already fetched and cached by an inspector says so only once
-// it is fetched again.
+// it is fetched again; a staple says so once stapled again (SetStaple).
 func (s *Site) Revoke() {
-	if s.Leaf != nil && s.issuer != nil {
-		s.w.rev.Revoke(s.issuer, s.Leaf.SerialNumber, s.w.Now())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leaf != nil && s.issuer != nil {
+		s.w.rev.Revoke(s.issuer, s.leaf.Cert.SerialNumber, s.w.Now())
+		s.revoked = true
 	}
 }
 
@@ -590,6 +840,56 @@ func (s *Site) SetDown(down bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faulted = down
+}
+
+// SetFaults replaces the site's faults; the zero Faults stops them. Each
+// set starts the seeded draws and the counts of failures afresh. It
+// returns an error if a fraction is not between 0 and 1.
+func (s *Site) SetFaults(f Faults) error {
+	if !validFraction(f.DNS) || !validFraction(f.TLS) {
+		return fmt.Errorf("appidenttest: site %q: fault fractions %v, %v: want each from 0 to 1", s.Host, f.DNS, f.TLS)
+	}
+	name := s.ETLDPlusOne + "."
+	s.w.fmu.Lock()
+	if f.DNS > 0 {
+		s.w.dnsFaults[name] = newDraws(f.DNS, f.Seed, streamDNS)
+	} else {
+		delete(s.w.dnsFaults, name)
+	}
+	s.w.fmu.Unlock()
+	var d *draws
+	if f.TLS > 0 {
+		d = newDraws(f.TLS, f.Seed, streamTLS)
+	}
+	s.mu.Lock()
+	s.tlsDraw = d
+	s.mu.Unlock()
+	if s.srv != nil {
+		if d == nil {
+			s.srv.SetDrop(nil)
+		} else {
+			s.srv.SetDrop(d.fail)
+		}
+	}
+	return nil
+}
+
+// FailedDNSQueries returns how many DNS queries at the site's eTLD+1 its
+// faults have failed since they were last set.
+func (s *Site) FailedDNSQueries() int {
+	s.w.fmu.Lock()
+	d := s.w.dnsFaults[s.ETLDPlusOne+"."]
+	s.w.fmu.Unlock()
+	return d.count()
+}
+
+// FailedTLSConns returns how many connections to the site its faults have
+// closed before the handshake since they were last set.
+func (s *Site) FailedTLSConns() int {
+	s.mu.Lock()
+	d := s.tlsDraw
+	s.mu.Unlock()
+	return d.count()
 }
 
 func (s *Site) dialAddr() string {
@@ -638,6 +938,66 @@ func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.
 		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("appidenttest: %s is outside the offline world", address)}
 	}
 	return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host (appidenttest world)", Name: host, IsNotFound: true}}
+}
+
+// Client returns a new HTTP client for a test's user agent (a patient's
+// browser) or an app's back end. It reaches the world's sites by name
+// (https on port 443, trusting the world's root, with their faults) and
+// any server on loopback (127.0.0.1, [::1] or localhost, any port), such
+// as an authorization server on httptest; nothing else. It keeps cookies
+// and follows redirects, as a browser does. For a loopback server on
+// https, serve [World.LoopbackCertificate].
+func (w *World) Client() *http.Client {
+	jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List}) // never fails
+	d := w.Dialer()
+	var direct net.Dialer
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: w.Roots()},
+			DialContext: func(ctx context.Context, network, address string) (net.Conn, error) {
+				host, _, err := net.SplitHostPort(address)
+				if err == nil && w.Site(host) == nil && isLoopback(host) {
+					return direct.DialContext(ctx, network, address)
+				}
+				return d.DialContext(ctx, network, address)
+			},
+			ForceAttemptHTTP2:   false,
+			MaxIdleConnsPerHost: 4,
+			IdleConnTimeout:     10 * time.Second,
+		},
+	}
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+// LoopbackCertificate issues a certificate from the world's root for
+// localhost, 127.0.0.1 and ::1, for a loopback https server that
+// [World.Client] (or anything trusting [World.Roots]) should trust:
+//
+//	ts := httptest.NewUnstartedServer(handler)
+//	ts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+//	ts.StartTLS()
+func (w *World) LoopbackCertificate() (tls.Certificate, error) {
+	now := w.Now()
+	leaf, err := w.root.Issue(pki.LeafOptions{
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		NotBefore:   now.Add(-time.Hour),
+		NotAfter:    now.AddDate(0, 0, 90),
+	})
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("appidenttest: %w", err)
+	}
+	return leaf.TLSCertificate(), nil
 }
 
 // caValidity is the validity of the world's CAs: from a year before its now

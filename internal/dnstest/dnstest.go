@@ -23,7 +23,9 @@
 //   - faults are set per name: an rcode ([Server.SetRcode]), a delay
 //     ([Server.SetDelay]), bytes that are not a DNS message
 //     ([Server.SetGarbage]), a reply with the wrong ID ([Server.SetWrongID]),
-//     foreign records appended to the answer ([Server.SetInjected]).
+//     foreign records appended to the answer ([Server.SetInjected]);
+//     faults that vary from query to query come from a function asked about
+//     each one ([Server.SetIntercept]).
 //
 // All setters are safe for concurrent use, also while queries are served.
 // Names are case-insensitive and may be given with or without a trailing dot.
@@ -59,10 +61,11 @@ type Server struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu      sync.Mutex
-	zone    map[string]*node
-	queries map[queryKey]int
-	byNet   map[string]int
+	mu        sync.Mutex
+	zone      map[string]*node
+	queries   map[queryKey]int
+	byNet     map[string]int
+	intercept func(name string, qtype uint16) int
 }
 
 type queryKey struct {
@@ -276,6 +279,19 @@ func (s *Server) SetInjected(name string, rrs ...dns.RR) {
 	s.edit(name, func(n *node) { n.injected = cp })
 }
 
+// SetIntercept sets f (nil: none) to be asked about every query with one
+// question, after it is counted: a non-zero rcode it returns is answered
+// instead of the zone's answer, with no records (after the name's delay, if
+// any). The name is given canonical: lowercase with a trailing dot. f is
+// called without the server's lock held, from the goroutines serving
+// queries, so it may run concurrently with itself; it must not call the
+// server. Test kits use it for faults that vary from query to query.
+func (s *Server) SetIntercept(f func(name string, qtype uint16) (rcode int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.intercept = f
+}
+
 // Remove deletes name, its records and its faults: it answers NXDOMAIN again.
 func (s *Server) Remove(name string) {
 	s.mu.Lock()
@@ -308,9 +324,10 @@ func (s *Server) Reset() {
 
 // plan is what to send for one query, computed under the lock.
 type plan struct {
-	delay time.Duration
-	fault fault
-	msg   *dns.Msg
+	delay     time.Duration
+	fault     fault
+	msg       *dns.Msg
+	intercept func(name string, qtype uint16) int // nil unless the query has one question
 }
 
 func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
@@ -319,6 +336,14 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 		network = "tcp"
 	}
 	p := s.answer(req, network)
+	if p.intercept != nil {
+		q := req.Question[0]
+		if rc := p.intercept(key(q.Name), q.Qtype); rc != 0 {
+			m := new(dns.Msg)
+			m.SetRcode(req, rc)
+			p.msg, p.fault = m, faultNone
+		}
+	}
 	if p.delay > 0 {
 		t := time.NewTimer(p.delay)
 		select {
@@ -367,9 +392,9 @@ func (s *Server) answer(req *dns.Msg, network string) plan {
 	first := s.zone[k]
 	if first == nil {
 		m.Rcode = dns.RcodeNameError
-		return plan{msg: m}
+		return plan{msg: m, intercept: s.intercept}
 	}
-	p := plan{delay: first.delay, fault: first.fault, msg: m}
+	p := plan{delay: first.delay, fault: first.fault, msg: m, intercept: s.intercept}
 	if first.hasRcode {
 		m.Rcode = first.rcode
 		return p

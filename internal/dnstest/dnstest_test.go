@@ -307,3 +307,50 @@ func TestMappedAddressesAnswerAAAA(t *testing.T) {
 		t.Errorf("Resolver().LookupNetIP(ip) = %v, %v; want %v", ips, err, mapped)
 	}
 }
+
+func TestIntercept(t *testing.T) {
+	s := newServer(t)
+	s.SetTXT("txt.test", []string{"a"})
+	var mu sync.Mutex
+	var seen []string
+	n := 0
+	s.SetIntercept(func(name string, qtype uint16) int {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, fmt.Sprintf("%s %s", name, dns.TypeToString[qtype]))
+		n++
+		if n%2 == 0 {
+			return dns.RcodeServerFailure
+		}
+		return 0
+	})
+	// Every second query fails; the others answer from the zone. Failed
+	// queries are counted as queries.
+	for i, want := range []int{dns.RcodeSuccess, dns.RcodeServerFailure, dns.RcodeSuccess, dns.RcodeServerFailure} {
+		r := exchange(t, s, "udp", "TXT.test", dns.TypeTXT, 0)
+		if r.Rcode != want {
+			t.Errorf("query %d: rcode %s, want %s", i, dns.RcodeToString[r.Rcode], dns.RcodeToString[want])
+		}
+		if wantN := map[bool]int{true: 1, false: 0}[want == dns.RcodeSuccess]; len(r.Answer) != wantN {
+			t.Errorf("query %d: %d answers, want %d", i, len(r.Answer), wantN)
+		}
+	}
+	// A name not in the zone is asked about too.
+	if r := exchange(t, s, "tcp", "absent.test", dns.TypeA, 0); r.Rcode != dns.RcodeNameError {
+		t.Errorf("absent.test (5th query, passed): rcode %s, want NXDOMAIN", dns.RcodeToString[r.Rcode])
+	}
+	if got := s.Queries("txt.test", dns.TypeTXT); got != 4 {
+		t.Errorf("Queries = %d, want 4 (failed ones included)", got)
+	}
+	mu.Lock()
+	if want := []string{"txt.test. TXT", "txt.test. TXT", "txt.test. TXT", "txt.test. TXT", "absent.test. A"}; !slices.Equal(seen, want) {
+		t.Errorf("intercept saw %q, want %q", seen, want)
+	}
+	mu.Unlock()
+	s.SetIntercept(nil)
+	for range 2 {
+		if r := exchange(t, s, "udp", "txt.test", dns.TypeTXT, 0); r.Rcode != dns.RcodeSuccess {
+			t.Errorf("after SetIntercept(nil): rcode %s", dns.RcodeToString[r.Rcode])
+		}
+	}
+}

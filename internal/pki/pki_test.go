@@ -3,6 +3,7 @@ package pki
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -13,9 +14,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ocsp"
 )
 
@@ -635,4 +639,107 @@ func TestP224LeafCannotBeServed(t *testing.T) {
 	}
 	assert.Error(t, err)
 	assert.Equal(t, 0, srv.Handshakes())
+}
+
+func TestStartTLSDrop(t *testing.T) {
+	w := newWorld(t)
+	leaf, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	srv, err := StartTLS(leaf.TLSCertificate(), TLSOptions{})
+	require.NoError(t, err)
+	defer srv.Close()
+	var n atomic.Int64
+	srv.SetDrop(func() bool { return n.Add(1)%2 == 0 })
+	for i := range 4 {
+		_, err := tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
+		if i%2 == 0 {
+			assert.NoError(t, err, "connection %d", i)
+		} else {
+			assert.Error(t, err, "connection %d", i)
+		}
+	}
+	assert.Equal(t, 2, srv.Dropped())
+	assert.Equal(t, 2, srv.Handshakes())
+	assert.Equal(t, 4, srv.Accepted())
+	srv.SetDrop(nil)
+	_, err = tlsClient(t, srv.Addr(), "a.test", w.root.Pool(), nil)
+	assert.NoError(t, err)
+	assert.Equal(t, 2, srv.Dropped())
+}
+
+func TestPerCAValidityAndAge(t *testing.T) {
+	w := newWorld(t)
+	fixed := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	rev, err := NewRevocationServer(RevocationOptions{Now: func() time.Time { return fixed }})
+	require.NoError(t, err)
+	defer rev.Close()
+	require.NoError(t, rev.AddCA(w.inter, CAConfig{Validity: 7 * 24 * time.Hour, Age: 3 * 24 * time.Hour}))
+	leaf, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	resp, err := ocsp.ParseResponseForCert(ocspPost(t, rev, w.inter, leaf.Cert), leaf.Cert, w.inter.Cert)
+	require.NoError(t, err)
+	assert.Equal(t, fixed.Add(-3*24*time.Hour), resp.ThisUpdate)
+	assert.Equal(t, fixed.Add(4*24*time.Hour), resp.NextUpdate)
+	code, der := fetch(t, http.MethodGet, rev.CRLURL(w.inter, 0), nil)
+	require.Equal(t, http.StatusOK, code)
+	crl, err := x509.ParseRevocationList(der)
+	require.NoError(t, err)
+	assert.Equal(t, fixed.Add(-3*24*time.Hour), crl.ThisUpdate)
+	assert.Equal(t, fixed.Add(4*24*time.Hour), crl.NextUpdate)
+	// Another CA keeps the server's defaults.
+	other, err := w.root.NewIntermediate("Other CA")
+	require.NoError(t, err)
+	leaf2, err := other.Issue(LeafOptions{DNSNames: []string{"b.test"}})
+	require.NoError(t, err)
+	resp, err = ocsp.ParseResponseForCert(ocspPost(t, rev, other, leaf2.Cert), leaf2.Cert, other.Cert)
+	require.NoError(t, err)
+	assert.Equal(t, fixed.Add(-time.Minute), resp.ThisUpdate)
+	assert.Equal(t, fixed.Add(-time.Minute+24*time.Hour), resp.NextUpdate)
+}
+
+func TestStartTLSHandlerAndReplacements(t *testing.T) {
+	w := newWorld(t)
+	a, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	b, err := w.inter.Issue(LeafOptions{DNSNames: []string{"a.test"}})
+	require.NoError(t, err)
+	srv, err := StartTLS(a.TLSCertificate(), TLSOptions{Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(rw, "hello "+r.URL.Path+" "+r.TLS.ServerName)
+	})})
+	require.NoError(t, err)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: w.root.Pool()},
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, srv.Addr())
+		},
+	}}
+	defer client.CloseIdleConnections()
+	get := func() (string, *x509.Certificate) {
+		t.Helper()
+		resp, err := client.Get("https://a.test/callback")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(body), resp.TLS.PeerCertificates[0]
+	}
+	// The handler answers; the connection is kept alive for a second request.
+	for range 2 {
+		body, cert := get()
+		assert.Equal(t, "hello /callback a.test", body)
+		assert.True(t, cert.Equal(a.Cert))
+	}
+	assert.Equal(t, 1, srv.Handshakes())
+	// A new certificate is served on the next connection.
+	require.NoError(t, srv.SetCertificate(b.TLSCertificate()))
+	assert.Error(t, srv.SetCertificate(tls.Certificate{}))
+	client.CloseIdleConnections()
+	_, cert := get()
+	assert.True(t, cert.Equal(b.Cert))
+	// Without a handler, the default "ok".
+	srv.SetHandler(nil)
+	body, _ := get()
+	assert.Equal(t, "ok", body)
+	assert.Equal(t, 2, srv.Handshakes())
 }

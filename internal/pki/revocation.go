@@ -74,6 +74,13 @@ type CAConfig struct {
 	// Responder, if set, is a delegated OCSP responder (NewOCSPResponder)
 	// that signs this CA's OCSP responses instead of the CA.
 	Responder *Leaf
+	// Validity is nextUpdate - thisUpdate of this CA's OCSP responses and
+	// CRLs (default RevocationOptions.Validity).
+	Validity time.Duration
+	// Age is how long before the server's now this CA's OCSP responses and
+	// CRLs were produced: thisUpdate is now - Age (default 1 minute), as a
+	// responder that signs ahead of time serves them.
+	Age time.Duration
 }
 
 type revocation struct {
@@ -580,16 +587,23 @@ func writeOCSPError(w http.ResponseWriter, resp []byte) {
 	_, _ = w.Write(resp)
 }
 
-func (s *RevocationServer) times(f Fault) (thisUpdate, nextUpdate time.Time) {
+func (s *RevocationServer) times(snap snapshot) (thisUpdate, nextUpdate time.Time) {
 	now := s.opts.Now().UTC().Truncate(time.Second)
-	if f == FaultStale {
-		return now.Add(-2*s.opts.Validity - time.Hour), now.Add(-time.Hour)
+	validity, age := s.opts.Validity, time.Minute
+	if snap.cfg.Validity > 0 {
+		validity = snap.cfg.Validity
 	}
-	return now.Add(-time.Minute), now.Add(-time.Minute + s.opts.Validity)
+	if snap.cfg.Age > 0 {
+		age = snap.cfg.Age
+	}
+	if snap.fault == FaultStale {
+		return now.Add(-2*validity - time.Hour), now.Add(-time.Hour)
+	}
+	return now.Add(-age), now.Add(-age + validity)
 }
 
 func (s *RevocationServer) buildOCSP(snap snapshot, req *ocsp.Request) ([]byte, error) {
-	thisUpdate, nextUpdate := s.times(snap.fault)
+	thisUpdate, nextUpdate := s.times(snap)
 	tmpl := ocsp.Response{
 		SerialNumber: req.SerialNumber,
 		ThisUpdate:   thisUpdate,
@@ -653,7 +667,7 @@ func issuingDistributionPoint(crlURL string) (pkix.Extension, error) {
 }
 
 func (s *RevocationServer) buildCRL(snap snapshot, partition int, crlURL string) ([]byte, error) {
-	thisUpdate, nextUpdate := s.times(snap.fault)
+	thisUpdate, nextUpdate := s.times(snap)
 	tmpl := &x509.RevocationList{
 		Number:     big.NewInt(snap.crlNumber),
 		ThisUpdate: thisUpdate,
