@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
@@ -46,7 +47,7 @@ func BenchmarkCachedAssess(b *testing.B) {
 	}
 
 	b.Run("rediscache", func(b *testing.B) {
-		cache := New(rdb, WithNamespace(ns))
+		cache := New(rdb, WithNamespace(ns), WithTimeout(time.Second))
 		cfg := w.Config()
 		cfg.Cache, cfg.CacheSize = cache, 1 // three sites never fit
 		c, err := appident.New(cfg)

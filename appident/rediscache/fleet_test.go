@@ -8,6 +8,7 @@ package rediscache
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/json"
@@ -136,7 +137,7 @@ func replicaMain() error {
 			deadline := time.Now().Add(15 * time.Second)
 			for {
 				_, err := cache.Get(context.Background(), "probe")
-				if errors.Is(err, errMiss) {
+				if errors.Is(err, appident.ErrCacheMiss) {
 					break
 				}
 				if time.Now().After(deadline) {
@@ -217,7 +218,9 @@ func newFleet(t *testing.T, redisAddr string) *fleet {
 	w := appidenttest.New(t)
 	return &fleet{t: t, w: w, cfg: replicaConfig{
 		Redis: redisAddr, Namespace: namespace(t),
-		RedisTimeout: DefaultTimeout, Backoff: 200 * time.Millisecond,
+		// A timeout above DefaultTimeout, so that a loaded test machine
+		// does not turn a slow answer into a lookup of its own.
+		RedisTimeout: 500 * time.Millisecond, Backoff: 200 * time.Millisecond,
 		DNS: w.DNSAddr(), RootPEM: w.RootPEM(), ConnectTo: map[string]string{},
 		Revocation: w.RevocationAddr(),
 		Timeout:    10 * time.Second, DNSTimeout: 2 * time.Second, TLSTimeout: 5 * time.Second,
@@ -256,7 +259,8 @@ func (f *fleet) start(n int) {
 	for range n {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), envHelper+"=replica", envReplica+"="+string(cfg))
-		cmd.Stderr = os.Stderr
+		stderr := new(syncBuffer)
+		cmd.Stderr = stderr // go-redis logs each failed dial: shown only on failure
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			f.t.Fatal(err)
@@ -274,6 +278,9 @@ func (f *fleet) start(n int) {
 			stdin.Close()
 			r.cmd.Process.Kill()
 			r.cmd.Wait()
+			if f.t.Failed() {
+				f.t.Logf("replica %d's stderr:\n%s", r.cmd.Process.Pid, stderr.String())
+			}
 		})
 		f.reps = append(f.reps, r)
 	}
@@ -282,6 +289,24 @@ func (f *fleet) start(n int) {
 			f.t.Fatalf("replica %d did not start: %v", i, err)
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func (r *replica) send(cmd command) error { return r.in.Encode(cmd) }
@@ -368,7 +393,7 @@ func (f *fleet) checkAssessed(phase string, answers []answer, n int) time.Durati
 // checkShared fails the test unless sites were looked up exactly once each
 // by the whole fleet: one TXT query and one handshake, counted at the
 // servers.
-func (f *fleet) checkShared(phase string, sites []*appidenttest.Site) {
+func (f *fleet) checkShared(phase string, sites []*appidenttest.Site, answers []answer) {
 	f.t.Helper()
 	settle := func(count func() int, want int) int {
 		deadline := time.Now().Add(3 * time.Second)
@@ -388,6 +413,9 @@ func (f *fleet) checkShared(phase string, sites []*appidenttest.Site) {
 		}
 	}
 	f.t.Logf("%s: %d sites, %d replicas: %d TXT queries, %d handshakes at the servers", phase, len(sites), len(f.reps), queries, handshakes)
+	for i, a := range answers {
+		f.t.Logf("%s: replica %d: %+v; its cache %+v", phase, i, a.Stats, a.Redis)
+	}
 }
 
 const (
@@ -409,7 +437,7 @@ func TestFleetSharesOneLookupPerSite(t *testing.T) {
 
 	answers := f.all(command{Op: "assess", Apps: apps(cold)})
 	upSlowest := f.checkAssessed("Redis up", answers, fleetSites)
-	f.checkShared("Redis up", cold)
+	f.checkShared("Redis up", cold, answers)
 	var waits uint64
 	for _, a := range answers {
 		waits += a.Stats.LeaseWaits
@@ -437,7 +465,8 @@ func TestFleetSharesOneLookupPerSite(t *testing.T) {
 		}
 		answers = append(answers, a)
 	}
-	f.checkAssessed("Redis killed mid-run", answers, fleetSites)
+	midSlowest := f.checkAssessed("Redis killed mid-run", answers, fleetSites)
+	t.Logf("Redis killed mid-run: slowest assessment %v (DNS answers delayed 300ms; a replica waiting on a lease polls until the lease ends)", midSlowest)
 
 	// Redis down: every replica looks up for itself, and no assessment
 	// is slower than with Redis up by more than the Redis timeout.
@@ -465,7 +494,7 @@ func TestFleetSharesOneLookupPerSite(t *testing.T) {
 	f.all(command{Op: "wait-redis"})
 	answers = f.all(command{Op: "assess", Apps: apps(again)})
 	f.checkAssessed("Redis restarted", answers, fleetSites)
-	f.checkShared("Redis restarted", again)
+	f.checkShared("Redis restarted", again, answers)
 }
 
 // A replica killed while it holds the lease on a site's lookup is taken
@@ -508,6 +537,7 @@ func TestFleetTakesOverADeadLeaseHolder(t *testing.T) {
 	tookOver := time.Since(killed)
 	f.reps = f.reps[1:]
 	f.checkAssessed("after the holder died", []answer{a}, 1)
+	t.Logf("taker: %+v, its cache %+v", a.Stats, a.Redis)
 	if a.Stats.LeaseWaits == 0 || a.Stats.DNSLookups != 1 {
 		t.Errorf("taker's Stats %+v: want a lease wait, then its own DNS lookup", a.Stats)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/consenttrust/appverify/appident"
 )
 
 // Defaults of the options.
@@ -38,6 +40,11 @@ var (
 	// ErrTooLarge is returned by Put for data over the size bound (see
 	// WithMaxValueSize); nothing is stored.
 	ErrTooLarge = errors.New("rediscache: value over the size bound")
+)
+
+var (
+	_ appident.Cache  = (*Cache)(nil)
+	_ appident.Leaser = (*Cache)(nil)
 )
 
 // Cache is an evidence cache in Redis shared by a fleet of Checkers. It
@@ -130,7 +137,8 @@ func (c *Cache) DataKey(key string) string { return c.namespace + ":" + keyVersi
 // LeaseKey returns the Redis key of the lease on key: "<namespace>:v1:l:<key>".
 func (c *Cache) LeaseKey(key string) string { return c.namespace + ":" + keyVersion + ":l:" + key }
 
-// Get returns the data stored under key, or errMiss when there is none, or
+// Get returns the data stored under key, or [appident.ErrCacheMiss] when
+// there is none, or
 // none that is usable: expired, malformed, of another format version, over
 // the size bound or failing the HMAC (those count as Stats.Rejected).
 // Other errors mean Redis could not be asked (down, slow past the timeout,
@@ -149,11 +157,11 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	if v == "" {
 		c.stats.misses.Add(1)
-		return nil, errMiss
+		return nil, appident.ErrCacheMiss
 	}
 	if int64(len(v)) > limit {
 		c.stats.rejected.Add(1)
-		return nil, fmt.Errorf("%w: %s: %w", errMiss, rkey, ErrTooLarge)
+		return nil, fmt.Errorf("%w: %s: %w", appident.ErrCacheMiss, rkey, ErrTooLarge)
 	}
 	data, err := open(rkey, []byte(v), c.now(), c.macKey)
 	if err == nil && len(data) > c.maxValue {
@@ -165,7 +173,7 @@ func (c *Cache) Get(ctx context.Context, key string) ([]byte, error) {
 		} else {
 			c.stats.rejected.Add(1)
 		}
-		return nil, fmt.Errorf("%w: %s: %w", errMiss, rkey, err)
+		return nil, fmt.Errorf("%w: %s: %w", appident.ErrCacheMiss, rkey, err)
 	}
 	c.stats.hits.Add(1)
 	return data, nil

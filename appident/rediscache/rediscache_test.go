@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/consenttrust/appverify/appident"
 )
 
 func TestPutGet(t *testing.T) {
@@ -26,7 +28,7 @@ func TestPutGet(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Errorf("Get = %q, want %q", got, data)
 	}
-	if _, err := c.Get(ctx, "dns:other.com"); !errors.Is(err, errMiss) {
+	if _, err := c.Get(ctx, "dns:other.com"); !errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("Get of a key never put: err = %v, want the cache miss", err)
 	}
 	// The key is namespaced and versioned, and Redis expires it at the
@@ -77,7 +79,7 @@ func TestExpiryJudgedOnRead(t *testing.T) {
 	mu.Lock()
 	now = now.Add(time.Minute)
 	mu.Unlock()
-	if _, err := c.Get(ctx, "k"); !errors.Is(err, errMiss) {
+	if _, err := c.Get(ctx, "k"); !errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("Get at expiry: err = %v, want the cache miss", err)
 	}
 	if s := c.Stats(); s.Rejected != 0 || s.Misses != 1 {
@@ -133,7 +135,7 @@ func TestGetRefusesBadValues(t *testing.T) {
 			}
 			before := tt.c.Stats().Rejected
 			got, err := tt.c.Get(ctx, "k")
-			if !errors.Is(err, errMiss) || got != nil {
+			if !errors.Is(err, appident.ErrCacheMiss) || got != nil {
 				t.Errorf("Get = %q, %v; want nil and the cache miss", got, err)
 			}
 			if after := tt.c.Stats().Rejected; after != before+1 {
@@ -186,7 +188,7 @@ func TestHMACRoundTrip(t *testing.T) {
 	if err := rdb.Set(ctx, a.DataKey("tls:evil.com:443"), v, time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := b.Get(ctx, "tls:evil.com:443"); !errors.Is(err, errMiss) {
+	if got, err := b.Get(ctx, "tls:evil.com:443"); !errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("a value moved to another key: Get = %q, %v; want the cache miss", got, err)
 	}
 }
@@ -210,7 +212,7 @@ func TestSizeBound(t *testing.T) {
 	if err := rdb.Set(ctx, c.DataKey("k3"), bytes.Repeat([]byte("x"), 1<<20), time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Get(ctx, "k3"); !errors.Is(err, errMiss) || !errors.Is(err, ErrTooLarge) {
+	if _, err := c.Get(ctx, "k3"); !errors.Is(err, appident.ErrCacheMiss) || !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Get of a 1 MiB value: err = %v, want a miss for ErrTooLarge", err)
 	}
 	if s := c.Stats(); s.Rejected != 1 {
@@ -298,7 +300,7 @@ func TestRedisDownFailsFastAndRecovers(t *testing.T) {
 	}
 	srv.Kill()
 	start := time.Now()
-	if _, err := c.Get(ctx, "k"); err == nil || errors.Is(err, errMiss) {
+	if _, err := c.Get(ctx, "k"); err == nil || errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("Get with Redis down: err = %v, want an error that is not a miss", err)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -397,7 +399,7 @@ func TestCallerCancelStartsNoBackoff(t *testing.T) {
 	if _, err := c.Get(ctx, "k"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Get with a canceled context: err = %v, want context.Canceled", err)
 	}
-	if _, err := c.Get(context.Background(), "k"); !errors.Is(err, errMiss) {
+	if _, err := c.Get(context.Background(), "k"); !errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("the next Get: err = %v, want a miss (no backoff)", err)
 	}
 }
