@@ -33,6 +33,7 @@ func newChecker(t testing.TB, cfg appident.Config) *appident.Checker {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { c.Close() })
 	return c
 }
 

@@ -193,8 +193,9 @@ func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
 		Roots:       c.cfg.Roots,
 		Now:         c.now,
 		Timeout:     c.cfg.TLSTimeout,
+		// A staple counts only if the CA produced it within CacheTTL.
+		MaxStapleAge: c.cfg.CacheTTL,
 	}
-	setMaxStapleAge(in, c.cfg.CacheTTL)
 	rep, err := in.Inspect(ctx, k.host, k.port)
 	now := c.now()
 	e := &entry{tls: &tlsEvidence{report: compact(rep), refused: rec.refusals()}}
@@ -210,15 +211,14 @@ func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
 }
 
 // tlsExpiry is when TLS evidence inspected at now expires: CacheTTL after
-// the oldest revocation information it may rest on. That is the status's
-// own production time (a staple's or an OCSP response's thisUpdate, a CRL's
-// fetch time) when tlsinspect reports it, and in any case now less
-// CacheTTL/12, the oldest a CRL this Checker cached may be (the leaf's, or
-// an intermediate's, which tlsinspect checks even under a staple). It ends
-// one second after the certificate expires, so the expiry is seen.
+// the oldest revocation information it rests on (Report.RevocationAt: a
+// staple's or an OCSP response's thisUpdate, a CRL's fetch time, the
+// earliest of the intermediates' CRLs too), or after now when the status is
+// unknown. It ends one second after the certificate expires, so the expiry
+// is seen.
 func (c *Checker) tlsExpiry(rep *tlsinspect.Report, now time.Time) time.Time {
-	base := now.Add(-c.crlMaxAge)
-	if at := revocationAt(rep); !at.IsZero() && at.Before(base) {
+	base := now
+	if at := rep.RevocationAt; !at.IsZero() && at.Before(base) {
 		base = at
 	}
 	exp := base.Add(c.cfg.CacheTTL)

@@ -198,11 +198,16 @@ func (c *Checker) servable(k evKey, e *entry, now time.Time) bool {
 
 // flight looks k up, coalesced with any lookup of k already running, and
 // returns a channel that receives the outcome. The lookup runs on its own,
-// bounded by its own timeout and by Close, whoever waits for it.
+// bounded by its own timeout and by Close (which waits for it), whoever
+// waits for it.
 // started reports whether this call started it.
 func (c *Checker) flight(k evKey, force bool) (ch <-chan *entry, started *bool) {
 	out := make(chan *entry, 1)
 	st := new(bool)
+	if !c.begin() {
+		out <- c.failure(&entry{dns: &dnsEvidence{name: k.name}, tls: &tlsEvidence{}}, c.now(), ErrClosed, false)
+		return out, st
+	}
 	c.stats.inFlight.Add(1)
 	if force {
 		c.group.Forget(k.key)
@@ -218,6 +223,7 @@ func (c *Checker) flight(k evKey, force bool) (ch <-chan *entry, started *bool) 
 		}
 		out <- r.Val.(*entry)
 		c.stats.inFlight.Add(-1)
+		c.wg.Done()
 	}()
 	return out, st
 }
@@ -232,10 +238,6 @@ func (c *Checker) background(k evKey) {
 // process renewed it, else by asking the network (under the shared
 // Cache's lease, if it has one), and stores the outcome.
 func (c *Checker) look(k evKey, force bool) *entry {
-	if !c.begin() {
-		return c.failure(&entry{dns: &dnsEvidence{name: k.name}, tls: &tlsEvidence{}}, c.now(), ErrClosed, false)
-	}
-	defer c.wg.Done()
 	ctx := c.bg
 	started := c.now()
 	old, _ := c.mem.get(k.key)
