@@ -111,18 +111,26 @@ func (e *cachedError) Is(target error) bool { return e.refused && target == ErrR
 // fromShared returns the evidence under k in the shared Cache, or nil.
 // Errors count in Stats and are a miss.
 func (c *Checker) fromShared(ctx context.Context, k evKey) *entry {
+	e, _ := c.readShared(ctx, k)
+	return e
+}
+
+// readShared is fromShared that also reports whether the shared Cache
+// failed (an error other than a miss).
+func (c *Checker) readShared(ctx context.Context, k evKey) (e *entry, failed bool) {
 	if c.shared == nil {
-		return nil
+		return nil, false
 	}
 	data, err := c.shared.Get(ctx, k.key)
 	if err != nil {
 		if !errors.Is(err, ErrCacheMiss) {
 			c.stats.sharedErrors.Add(1)
 			c.log.Debug("appident: shared cache get failed", "key", k.key, "err", err)
+			return nil, true
 		}
-		return nil
+		return nil, false
 	}
-	return decode(k, data)
+	return decode(k, data), false
 }
 
 // toShared puts e under k in the shared Cache. A transient failure stays
@@ -274,11 +282,17 @@ func (c *Checker) look(k evKey, force bool) *entry {
 // await returns the shared Cache's evidence for k if it is newer than old
 // and needs no renewal at now.
 func (c *Checker) await(ctx context.Context, k evKey, now time.Time, old *entry) *entry {
-	e := c.fromShared(ctx, k)
-	if e == nil || (old != nil && !e.obtained.After(old.obtained)) || !now.Before(e.refreshAt) || !now.Before(e.expires) {
-		return nil
-	}
+	e, _ := c.awaitShared(ctx, k, now, old)
 	return e
+}
+
+// awaitShared is await that also reports whether the shared Cache failed.
+func (c *Checker) awaitShared(ctx context.Context, k evKey, now time.Time, old *entry) (*entry, bool) {
+	e, failed := c.readShared(ctx, k)
+	if e == nil || (old != nil && !e.obtained.After(old.obtained)) || !now.Before(e.refreshAt) || !now.Before(e.expires) {
+		return nil, failed
+	}
+	return e, false
 }
 
 // leaseTries bounds how many times a flight waits for another process's
@@ -308,6 +322,12 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 			if release == nil {
 				release = func() {}
 			}
+			// The previous holder may have stored the evidence and
+			// released the lease since this flight last read the Cache.
+			if e := c.await(ctx, k, now, old); e != nil {
+				release()
+				return e
+			}
 			return release
 		}
 		c.stats.leaseWaits.Add(1)
@@ -323,9 +343,16 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 			case <-deadline.C:
 				break poll
 			case <-tick.C:
-				if e := c.await(ctx, k, now, old); e != nil {
+				e, failed := c.awaitShared(ctx, k, now, old)
+				if e != nil || failed {
+					// Found; or the shared Cache fails: waiting on
+					// it could outlast the assessment's budget, so
+					// look it up now (failed open).
 					tick.Stop()
 					deadline.Stop()
+					if e == nil {
+						return nil
+					}
 					return e
 				}
 			}

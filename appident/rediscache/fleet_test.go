@@ -223,7 +223,9 @@ func newFleet(t *testing.T, redisAddr string) *fleet {
 		RedisTimeout: 500 * time.Millisecond, Backoff: 200 * time.Millisecond,
 		DNS: w.DNSAddr(), RootPEM: w.RootPEM(), ConnectTo: map[string]string{},
 		Revocation: w.RevocationAddr(),
-		Timeout:    10 * time.Second, DNSTimeout: 2 * time.Second, TLSTimeout: 5 * time.Second,
+		// The default consent-time budget (3s): no assessment may be
+		// Pending because Redis failed.
+		Timeout: 0, DNSTimeout: 2 * time.Second, TLSTimeout: 5 * time.Second,
 	}}
 }
 
@@ -466,7 +468,7 @@ func TestFleetSharesOneLookupPerSite(t *testing.T) {
 		answers = append(answers, a)
 	}
 	midSlowest := f.checkAssessed("Redis killed mid-run", answers, fleetSites)
-	t.Logf("Redis killed mid-run: slowest assessment %v (DNS answers delayed 300ms; a replica waiting on a lease polls until the lease ends)", midSlowest)
+	t.Logf("Redis killed mid-run: slowest assessment %v (DNS answers delayed 300ms; a replica waiting on a lease stops waiting at its first failed read)", midSlowest)
 
 	// Redis down: every replica looks up for itself, and no assessment
 	// is slower than with Redis up by more than the Redis timeout.
@@ -502,6 +504,7 @@ func TestFleetSharesOneLookupPerSite(t *testing.T) {
 func TestFleetTakesOverADeadLeaseHolder(t *testing.T) {
 	srv := ownServer(t)
 	f := newFleet(t, srv.Addr())
+	f.cfg.Timeout = 10 * time.Second // the taker waits out the lease
 	sites := f.addSites("lease", 1)
 	site := sites[0]
 	f.start(2)
@@ -514,11 +517,15 @@ func TestFleetTakesOverADeadLeaseHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb := newClient(t, srv.Addr())
-	lkey := New(rdb, WithNamespace(f.cfg.Namespace)).LeaseKey("dns:" + site.ETLDPlusOne)
-	deadline := time.Now().Add(5 * time.Second)
-	for f.w.DNSQueries(site.ETLDPlusOne) == 0 || rdb.Exists(context.Background(), lkey).Val() == 0 {
+	keys := New(rdb, WithNamespace(f.cfg.Namespace))
+	lkey := keys.LeaseKey("dns:" + site.ETLDPlusOne)
+	// The TLS evidence is stored (the site's TLS answers at once): only
+	// the DNS lookup is left to take over.
+	tkey := keys.DataKey("tls:" + site.Host + ":443")
+	deadline := time.Now().Add(10 * time.Second)
+	for f.w.DNSQueries(site.ETLDPlusOne) == 0 || rdb.Exists(context.Background(), lkey, tkey).Val() != 2 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the holder did not take the lease %s and query DNS within 5s", lkey)
+			t.Fatalf("within 10s, the holder did not take the lease %s, query DNS and store %s", lkey, tkey)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -538,8 +545,8 @@ func TestFleetTakesOverADeadLeaseHolder(t *testing.T) {
 	f.reps = f.reps[1:]
 	f.checkAssessed("after the holder died", []answer{a}, 1)
 	t.Logf("taker: %+v, its cache %+v", a.Stats, a.Redis)
-	if a.Stats.LeaseWaits == 0 || a.Stats.DNSLookups != 1 {
-		t.Errorf("taker's Stats %+v: want a lease wait, then its own DNS lookup", a.Stats)
+	if a.Stats.LeaseWaits == 0 || a.Stats.DNSLookups != 1 || a.Stats.Handshakes != 0 {
+		t.Errorf("taker's Stats %+v: want a lease wait, then its own DNS lookup, and the holder's TLS evidence", a.Stats)
 	}
 	t.Logf("lease %v; the dead holder's lookup was taken over and done %v after the kill", leaseTTL, tookOver)
 	if tookOver > leaseTTL+time.Second {
