@@ -100,7 +100,7 @@ func replicaMain() error {
 	if !roots.AppendCertsFromPEM(cfg.RootPEM) {
 		return errors.New("no root in root_pem")
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis})
+	rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis, ContextTimeoutEnabled: true})
 	defer rdb.Close()
 	cache := New(rdb, WithNamespace(cfg.Namespace), WithTimeout(cfg.RedisTimeout), WithBackoff(cfg.Backoff))
 	checker, err := appident.New(appident.Config{

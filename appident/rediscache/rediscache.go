@@ -58,6 +58,9 @@ type Cache struct {
 	maxValue  int
 	macKey    []byte
 	now       func() time.Time
+	// ctxDeadlines reports that rdb honours context deadlines itself
+	// (ContextTimeoutEnabled).
+	ctxDeadlines bool
 
 	mu        sync.Mutex
 	downUntil time.Time // calls fail at once until then
@@ -109,7 +112,9 @@ func withNow(now func() time.Time) Option { return func(c *Cache) { c.now = now 
 
 // New returns a Cache storing evidence in rdb. A *redis.Client,
 // *redis.ClusterClient or *redis.Ring all do; rdb's own connection pool
-// and timeouts apply below the Cache's per-call timeout.
+// and timeouts apply below the Cache's per-call timeout. Build rdb with
+// ContextTimeoutEnabled: true: the Cache then calls it directly; without
+// it, each call takes a goroutine hop to keep the timeout.
 func New(rdb redis.UniversalClient, opts ...Option) *Cache {
 	c := &Cache{rdb: rdb, namespace: DefaultNamespace}
 	for _, o := range opts {
@@ -126,6 +131,14 @@ func New(rdb redis.UniversalClient, opts ...Option) *Cache {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	switch rdb := rdb.(type) {
+	case *redis.Client:
+		c.ctxDeadlines = rdb.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		c.ctxDeadlines = rdb.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		c.ctxDeadlines = rdb.Options().ContextTimeoutEnabled
 	}
 	return c
 }
@@ -263,11 +276,13 @@ func (c *Cache) Stats() Stats {
 // errTimeout is the cause of a call's context ending at the Cache's timeout.
 var errTimeout = errors.New("rediscache: redis call timed out")
 
-// call runs f, one Redis call, bounded by the Cache's timeout even when
-// the client ignores context deadlines (go-redis does for reads unless
-// ContextTimeoutEnabled): f runs in a goroutine of its own, left to finish
-// on the client's timeouts when abandoned. A failure that was not Redis's
-// answer starts the backoff.
+// call runs f, one Redis call, bounded by the Cache's timeout. A client
+// built with ContextTimeoutEnabled bounds its own reads and writes by the
+// context's deadline, and f is simply called; other clients ignore it for
+// reads, so f then runs in a goroutine of its own, left to finish on the
+// client's timeouts when abandoned (that hop costs about a tenth of a
+// loopback round trip). A failure that was not Redis's answer starts the
+// backoff.
 func call[T any](c *Cache, ctx context.Context, f func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if c.backingOff() {
@@ -280,16 +295,23 @@ func call[T any](c *Cache, ctx context.Context, f func(context.Context) (T, erro
 		v   T
 		err error
 	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := f(ctx)
-		done <- result{v, err}
-	}()
 	var r result
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		r.err = context.Cause(ctx)
+	if c.ctxDeadlines {
+		r.v, r.err = f(ctx)
+		if r.err != nil && context.Cause(ctx) == errTimeout {
+			r.err = errTimeout
+		}
+	} else {
+		done := make(chan result, 1)
+		go func() {
+			v, err := f(ctx)
+			done <- result{v, err}
+		}()
+		select {
+		case r = <-done:
+		case <-ctx.Done():
+			r.err = context.Cause(ctx)
+		}
 	}
 	if r.err == nil || errors.Is(r.err, redis.Nil) {
 		return r.v, r.err

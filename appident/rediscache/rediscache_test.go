@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/consenttrust/appverify/appident"
+	"github.com/consenttrust/appverify/appident/appidenttest"
+	"github.com/consenttrust/appverify/tlsinspect"
 )
 
 func TestPutGet(t *testing.T) {
@@ -335,30 +340,39 @@ func TestRedisDownFailsFastAndRecovers(t *testing.T) {
 }
 
 // A Redis that accepts connections and never answers (stopped) costs one
-// timeout, although the client's own read timeout is 3s.
+// timeout, whether the client bounds reads by the context's deadline
+// (ContextTimeoutEnabled) or only by its own 3s read timeout.
 func TestRedisStalledIsBoundedByTheTimeout(t *testing.T) {
-	ctx := context.Background()
-	srv := ownServer(t)
-	rdb := newClient(t, srv.Addr())
-	c := New(rdb, WithTimeout(100*time.Millisecond))
-	if err := c.Put(ctx, "k", []byte("x"), time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Pause(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Resume()
-	start := time.Now()
-	_, err := c.Get(ctx, "k")
-	d := time.Since(start)
-	if !errors.Is(err, errTimeout) {
-		t.Errorf("Get from a stalled Redis: err = %v, want the timeout", err)
-	}
-	if d > time.Second {
-		t.Errorf("Get from a stalled Redis took %v; the timeout is 100ms", d)
-	}
-	if _, err := c.Get(ctx, "k"); !errors.Is(err, ErrUnavailable) {
-		t.Errorf("the next Get: err = %v, want ErrUnavailable while backing off", err)
+	for _, ctxTimeouts := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ContextTimeoutEnabled=%v", ctxTimeouts), func(t *testing.T) {
+			ctx := context.Background()
+			srv := ownServer(t)
+			rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: ctxTimeouts})
+			defer rdb.Close()
+			c := New(rdb, WithTimeout(100*time.Millisecond))
+			if c.ctxDeadlines != ctxTimeouts {
+				t.Fatalf("New saw ContextTimeoutEnabled=%v, want %v", c.ctxDeadlines, ctxTimeouts)
+			}
+			if err := c.Put(ctx, "k", []byte("x"), time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.Pause(); err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Resume()
+			start := time.Now()
+			_, err := c.Get(ctx, "k")
+			d := time.Since(start)
+			if !errors.Is(err, errTimeout) {
+				t.Errorf("Get from a stalled Redis: err = %v, want the timeout", err)
+			}
+			if d > time.Second {
+				t.Errorf("Get from a stalled Redis took %v; the timeout is 100ms", d)
+			}
+			if _, err := c.Get(ctx, "k"); !errors.Is(err, ErrUnavailable) {
+				t.Errorf("the next Get: err = %v, want ErrUnavailable while backing off", err)
+			}
+		})
 	}
 }
 
@@ -401,5 +415,47 @@ func TestCallerCancelStartsNoBackoff(t *testing.T) {
 	}
 	if _, err := c.Get(context.Background(), "k"); !errors.Is(err, appident.ErrCacheMiss) {
 		t.Errorf("the next Get: err = %v, want a miss (no backoff)", err)
+	}
+}
+
+// What one site costs in Redis: its two values (TXT answer, TLS
+// inspection) as the Checker stores them, measured with MEMORY USAGE.
+func TestMemoryPerSite(t *testing.T) {
+	ctx := context.Background()
+	w := appidenttest.New(t)
+	site, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "app.memoryhealth.com", Type: tlsinspect.OV, Staple: true,
+		Organization: "Memory Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+		ClientIDs: []string{"memory"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := newClient(t, sharedAddr())
+	c := New(rdb, WithNamespace(namespace(t)), WithHMACKey(make([]byte, 32)))
+	cfg := w.Config()
+	cfg.Cache = c
+	checker, err := appident.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer checker.Close()
+	if a, err := checker.Assess(ctx, site.App("memory", "Memory Health")); err != nil || !a.Described {
+		t.Fatalf("Assess: %v", err)
+	}
+	var total int64
+	for _, key := range []string{"dns:" + site.ETLDPlusOne, "tls:" + site.Host + ":443"} {
+		rkey := c.DataKey(key)
+		n, err := rdb.MemoryUsage(ctx, rkey).Result()
+		if err != nil {
+			t.Fatalf("MEMORY USAGE %s: %v", rkey, err)
+		}
+		size, _ := rdb.StrLen(ctx, rkey).Result()
+		t.Logf("%s: %d bytes stored, %d bytes of Redis memory", rkey, size, n)
+		total += n
+	}
+	t.Logf("one site: %d bytes of Redis memory", total)
+	if total > 16<<10 {
+		t.Errorf("one site costs %d bytes in Redis; the package doc promises under 16 KiB", total)
 	}
 }
