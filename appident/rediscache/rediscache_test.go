@@ -459,3 +459,39 @@ func TestMemoryPerSite(t *testing.T) {
 		t.Errorf("one site costs %d bytes in Redis; the package doc promises under 16 KiB", total)
 	}
 }
+
+// The ACL the package doc recommends is enough for the Cache, and keeps
+// the fleet's user out of other keys.
+func TestDocumentedACL(t *testing.T) {
+	ctx := context.Background()
+	srv := ownServer(t)
+	admin := newClient(t, srv.Addr())
+	// As in the package doc.
+	acl := []any{"ACL", "SETUSER", "appverify", "on", ">secret", "~appverify:*", "+get", "+getrange", "+set", "+evalsha", "+eval", "+del"}
+	if err := admin.Do(ctx, acl...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Username: "appverify", Password: "secret", ContextTimeoutEnabled: true})
+	defer rdb.Close()
+	c := New(rdb, WithHMACKey([]byte("0123456789abcdef0123456789abcdef")))
+	if err := c.Put(ctx, "dns:examplehealth.com", []byte("x"), time.Now().Add(time.Hour)); err != nil {
+		t.Fatalf("Put as the ACL user: %v", err)
+	}
+	if got, err := c.Get(ctx, "dns:examplehealth.com"); err != nil || string(got) != "x" {
+		t.Fatalf("Get as the ACL user = %q, %v", got, err)
+	}
+	held, release, err := c.Lease(ctx, "dns:examplehealth.com", time.Minute)
+	if err != nil || !held {
+		t.Fatalf("Lease as the ACL user = %v, %v", held, err)
+	}
+	release()
+	if n, err := admin.Exists(ctx, c.LeaseKey("dns:examplehealth.com")).Result(); err != nil || n != 0 {
+		t.Errorf("release as the ACL user left the lease: EXISTS = %d, %v", n, err)
+	}
+	if err := rdb.Set(ctx, "sessions:1", "x", 0).Err(); err == nil || !strings.Contains(err.Error(), "NOPERM") {
+		t.Errorf("SET outside the namespace as the ACL user: err = %v, want NOPERM", err)
+	}
+	if s := c.Stats(); s.Errors != 0 {
+		t.Errorf("Stats = %+v, want no errors", s)
+	}
+}
