@@ -75,11 +75,14 @@ type Config struct {
 	// Timeout is the consent-time budget: how long Assess waits for
 	// evidence that is not cached. When it (or the context) ends first,
 	// the Assessment is Pending, shown as Unknown App, and the lookups go
-	// on in the background to serve the next request: a TXT lookup for up
-	// to 5 seconds, a TLS inspection (revocation fetches included) for up
-	// to 10. If zero, 3 seconds. AssessAll and Refresh wait up to 15
-	// seconds, or Timeout if longer.
+	// on in the background to serve the next request. If zero, 3 seconds.
+	// AssessAll and Refresh wait up to 15 seconds, or Timeout if longer.
 	Timeout time.Duration
+	// DNSTimeout bounds one TXT lookup. If zero, 5 seconds.
+	DNSTimeout time.Duration
+	// TLSTimeout bounds one TLS inspection, revocation fetches included.
+	// If zero, 10 seconds.
+	TLSTimeout time.Duration
 
 	// Cache, if set, is a store shared with other processes (a fleet of
 	// authorization servers), consulted behind the Checker's own in-memory
@@ -119,8 +122,6 @@ type Config struct {
 // Fixed lifetimes and bounds (see Config.Timeout and Config.CacheTTL).
 const (
 	batchTimeout = 15 * time.Second
-	dnsTimeout   = 5 * time.Second
-	tlsTimeout   = 10 * time.Second
 	minTTL       = time.Minute
 	failureTTL   = time.Minute
 )
@@ -164,7 +165,8 @@ func New(cfg Config) (*Checker, error) {
 		name string
 		v    time.Duration
 	}{
-		{"Timeout", cfg.Timeout}, {"CacheTTL", cfg.CacheTTL}, {"MaxStale", cfg.MaxStale},
+		{"Timeout", cfg.Timeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
+		{"CacheTTL", cfg.CacheTTL}, {"MaxStale", cfg.MaxStale},
 	} {
 		if d.v < 0 {
 			return nil, fmt.Errorf("appident: Config.%s is negative (%v)", d.name, d.v)
@@ -180,6 +182,8 @@ func New(cfg Config) (*Checker, error) {
 		return nil, fmt.Errorf("appident: Config.PSL is not a known mode (%d)", cfg.PSL)
 	}
 	setDefault(&cfg.Timeout, 3*time.Second)
+	setDefault(&cfg.DNSTimeout, 5*time.Second)
+	setDefault(&cfg.TLSTimeout, 10*time.Second)
 	setDefault(&cfg.CacheTTL, 12*time.Hour)
 	setDefault(&cfg.CacheSize, 10000)
 	setDefault(&cfg.Concurrency, 16)

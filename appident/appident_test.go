@@ -17,6 +17,8 @@ import (
 func TestNewRejectsInvalidConfig(t *testing.T) {
 	for name, cfg := range map[string]appident.Config{
 		"Timeout":     {Timeout: -1},
+		"DNSTimeout":  {DNSTimeout: -time.Second},
+		"TLSTimeout":  {TLSTimeout: -time.Second},
 		"CacheTTL":    {CacheTTL: -time.Hour},
 		"MaxStale":    {MaxStale: -1},
 		"CacheSize":   {CacheSize: -1},

@@ -127,8 +127,7 @@
 // mislead. Finding messages quote third-party data (addresses, certificate
 // fields): escape them when rendering HTML.
 //
-// Every lookup is bounded in time (a TXT lookup by 5 seconds, a TLS
-// inspection by 10; an assessment's wait by Config.Timeout) and the cache in
-// size (Config.CacheSize), so a slow or hostile site cannot tie up the
-// server.
+// Every lookup is bounded in time (Config.DNSTimeout, Config.TLSTimeout;
+// an assessment's wait by Config.Timeout) and the cache in size
+// (Config.CacheSize), so a slow or hostile site cannot tie up the server.
 package appident

@@ -144,7 +144,7 @@ func (c *Checker) failure(e *entry, now time.Time, err error, temporary bool) *e
 
 // lookupDNS looks up the TXT records at k.name.
 func (c *Checker) lookupDNS(ctx context.Context, k evKey) *entry {
-	ctx, cancel := context.WithTimeout(ctx, dnsTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.DNSTimeout)
 	defer cancel()
 	c.stats.dnsLookups.Add(1)
 	ans, err := c.verifier.Lookup(ctx, k.name)
@@ -176,7 +176,7 @@ func (c *Checker) lookupDNS(ctx context.Context, k evKey) *entry {
 // inspectTLS inspects k's host:port. A forced inspection (Refresh) fetches
 // revocation information anew.
 func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
-	ctx, cancel := context.WithTimeout(ctx, tlsTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.TLSTimeout)
 	defer cancel()
 	c.stats.handshakes.Add(1)
 	rec := &recorder{stats: &c.stats}
@@ -190,7 +190,7 @@ func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
 		FetchDialer: recordingDialer{d: c.fetchDialer, rec: rec, fetch: true},
 		Roots:       c.cfg.Roots,
 		Now:         c.now,
-		Timeout:     tlsTimeout,
+		Timeout:     c.cfg.TLSTimeout,
 		// A staple counts only if the CA produced it within CacheTTL.
 		MaxStapleAge: c.cfg.CacheTTL,
 	}
@@ -234,7 +234,7 @@ func compact(rep *tlsinspect.Report) *tlsinspect.Report {
 	r := *rep
 	r.Leaf = nil
 	if len(r.Chain) > 1 {
-		r.Chain = r.Chain[:1:1]
+		r.Chain = []tlsinspect.CertInfo{r.Chain[0]} // a copy: the rest is freed
 	}
 	return &r
 }

@@ -26,6 +26,9 @@ type Stats struct {
 	// SharedCacheErrors counts errors of Config.Cache (and its Leaser),
 	// each of which failed open.
 	SharedCacheErrors uint64 `json:"shared_cache_errors"`
+	// LeaseWaits counts waits for another process's lookup of the same
+	// evidence (Leaser).
+	LeaseWaits uint64 `json:"lease_waits"`
 	// InFlight is the number of lookups asked for (by assessments or in
 	// the background) and not yet finished; callers sharing one lookup
 	// count once each.
@@ -34,7 +37,7 @@ type Stats struct {
 
 type counters struct {
 	assessments, errors, pending, cacheHits, cacheMisses, coalesced atomic.Uint64
-	dnsLookups, handshakes, refusals, sharedErrors                  atomic.Uint64
+	dnsLookups, handshakes, refusals, sharedErrors, leaseWaits      atomic.Uint64
 	inFlight                                                        atomic.Int64
 }
 
@@ -45,6 +48,6 @@ func (c *Checker) Stats() Stats {
 		Assessments: s.assessments.Load(), Errors: s.errors.Load(), Pending: s.pending.Load(),
 		CacheHits: s.cacheHits.Load(), CacheMisses: s.cacheMisses.Load(), Coalesced: s.coalesced.Load(),
 		DNSLookups: s.dnsLookups.Load(), Handshakes: s.handshakes.Load(), Refusals: s.refusals.Load(),
-		SharedCacheErrors: s.sharedErrors.Load(), InFlight: s.inFlight.Load(),
+		SharedCacheErrors: s.sharedErrors.Load(), LeaseWaits: s.leaseWaits.Load(), InFlight: s.inFlight.Load(),
 	}
 }

@@ -111,17 +111,25 @@ func (e *cachedError) Is(target error) bool { return e.refused && target == ErrR
 // fromShared returns the evidence under k in the shared Cache, or nil.
 // Errors count in Stats and are a miss.
 func (c *Checker) fromShared(ctx context.Context, k evKey) *entry {
+	e, _ := c.readShared(ctx, k)
+	return e
+}
+
+// readShared is fromShared that also reports whether the shared Cache
+// failed (an error other than a miss).
+func (c *Checker) readShared(ctx context.Context, k evKey) (e *entry, failed bool) {
 	if c.shared == nil {
-		return nil
+		return nil, false
 	}
 	data, err := c.shared.Get(ctx, k.key)
 	if err != nil {
 		if !errors.Is(err, ErrCacheMiss) {
 			c.stats.sharedErrors.Add(1)
+			return nil, true
 		}
-		return nil
+		return nil, false
 	}
-	return decode(k, data)
+	return decode(k, data), false
 }
 
 // toShared puts e under k in the shared Cache. A transient failure stays
@@ -271,11 +279,17 @@ func (c *Checker) look(k evKey, force bool) *entry {
 // await returns the shared Cache's evidence for k if it is newer than old
 // and needs no renewal at now.
 func (c *Checker) await(ctx context.Context, k evKey, now time.Time, old *entry) *entry {
-	e := c.fromShared(ctx, k)
-	if e == nil || (old != nil && !e.obtained.After(old.obtained)) || !now.Before(e.refreshAt) || !now.Before(e.expires) {
-		return nil
-	}
+	e, _ := c.awaitShared(ctx, k, now, old)
 	return e
+}
+
+// awaitShared is await that also reports whether the shared Cache failed.
+func (c *Checker) awaitShared(ctx context.Context, k evKey, now time.Time, old *entry) (*entry, bool) {
+	e, failed := c.readShared(ctx, k)
+	if e == nil || (old != nil && !e.obtained.After(old.obtained)) || !now.Before(e.refreshAt) || !now.Before(e.expires) {
+		return nil, failed
+	}
+	return e, false
 }
 
 // leaseTries bounds how many times a flight waits for another process's
@@ -290,9 +304,9 @@ const leasePoll = 25 * time.Millisecond
 // the evidence. It returns the evidence found (an *entry), the release
 // function of a lease held (a func()), or nil: look it up anyway.
 func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, old *entry) any {
-	ttl := dnsTimeout
+	ttl := c.cfg.DNSTimeout
 	if k.tls {
-		ttl = tlsTimeout
+		ttl = c.cfg.TLSTimeout
 	}
 	ttl += time.Second
 	for range leaseTries {
@@ -305,8 +319,15 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 			if release == nil {
 				release = func() {}
 			}
+			// The previous holder may have stored the evidence and
+			// released the lease since this flight last read the Cache.
+			if e := c.await(ctx, k, now, old); e != nil {
+				release()
+				return e
+			}
 			return release
 		}
+		c.stats.leaseWaits.Add(1)
 		deadline := time.NewTimer(ttl)
 		tick := time.NewTicker(leasePoll)
 	poll:
@@ -319,9 +340,16 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 			case <-deadline.C:
 				break poll
 			case <-tick.C:
-				if e := c.await(ctx, k, now, old); e != nil {
+				e, failed := c.awaitShared(ctx, k, now, old)
+				if e != nil || failed {
+					// Found; or the shared Cache fails: waiting on
+					// it could outlast the assessment's budget, so
+					// look it up now (failed open).
 					tick.Stop()
 					deadline.Stop()
+					if e == nil {
+						return nil
+					}
 					return e
 				}
 			}
