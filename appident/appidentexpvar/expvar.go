@@ -32,6 +32,7 @@
 //	handshakes           TLS inspections run
 //	refusals             dials the egress guard refused
 //	shared_cache_errors  errors of the shared cache (Config.Cache), each failed open
+//	lease_waits          waits for another process's lookup of the same evidence (the shared cache's lease)
 //
 // and one is a gauge, a level read as it is (unit "1"):
 //
