@@ -74,8 +74,7 @@ func TestAssessErrors(t *testing.T) {
 		// domain is the domain of the fail-closed Assessment that comes
 		// with the error, "" for none: no site can be named.
 		domain string
-		// reason is the etld.Error's Reason, when etld refuses the URI.
-		reason string
+		reason string // the etld.Error's Reason, when etld refuses the URI
 	}{
 		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com", ""},
 		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com", ""},
