@@ -150,7 +150,7 @@ func BenchmarkDecide(b *testing.B) {
 
 func BenchmarkNameAligned(b *testing.B) {
 	benchCPU(b, func() {
-		_ = NameAligned("Example Health Companion", "Example Health, Inc.", "examplehealth", "examplehealth")
+		_ = nameAligned("Example Health Companion", "Example Health, Inc.", "examplehealth", "examplehealth")
 	})
 }
 

@@ -50,7 +50,7 @@ func TestPersonaSeverities(t *testing.T) {
 	ev.DNS.Status = dnsverify.StatusNotFound  // R6, SHOULD
 	ev.TLS.Revocation = tlsinspect.RevocationUnknown
 	ev.AppName = "Zebra Tracker" // R7 misaligned, SHOULD
-	panicky := NewRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })
+	panicky := newRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })
 	p := &Policy{Rules: append(DefaultRules(), panicky)}
 
 	want := map[Persona]map[string]Severity{
@@ -150,8 +150,8 @@ func TestNameAligned(t *testing.T) {
 		{"Example", "", []string{""}, false},
 	}
 	for _, tt := range tests {
-		if got := NameAligned(tt.app, tt.org, tt.domains...); got != tt.want {
-			t.Errorf("NameAligned(%q, %q, %q) = %v, want %v", tt.app, tt.org, tt.domains, got, tt.want)
+		if got := nameAligned(tt.app, tt.org, tt.domains...); got != tt.want {
+			t.Errorf("nameAligned(%q, %q, %q) = %v, want %v", tt.app, tt.org, tt.domains, got, tt.want)
 		}
 	}
 }
@@ -294,8 +294,10 @@ func TestDevelopmentTarget(t *testing.T) {
 	if d.Display.Domain != "127.0.0.1" {
 		t.Errorf("Domain = %q, want the host", d.Display.Domain)
 	}
+	// What cannot be looked at is info; what the URI itself shows is not:
+	// plain http on loopback does not meet R1 (a MUST) nor R8.
 	for code, sev := range map[string]Severity{
-		"site.development": Info, "uri.not_https": Info, "native.loopback_http": Info,
+		"site.development": Info, "uri.not_https": Must, "native.loopback_http": Should, "uri.port": Should,
 		"tls.not_assessed": Info, "dns.not_assessed": Info,
 	} {
 		f, ok := find(d, code)
@@ -303,14 +305,25 @@ func TestDevelopmentTarget(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want severity %v", code, f, ok, sev)
 		}
 	}
-	// Plain http on a public host is a MUST violation.
+	wantStatus := []Status{NotMet, NotMet, NotAssessable, NotAssessable, NotAssessable, NotAssessable, NotAssessable, NotMet}
+	for i, r := range d.Requirements {
+		if r.Status != wantStatus[i] {
+			t.Errorf("%s: %v (%s), want %v", r.Requirement, r.Status, r.Detail, wantStatus[i])
+		}
+	}
+	if d.Display.Notice.Key != NoticeDevelopment {
+		t.Errorf("notice %+v, want %s", d.Display.Notice, NoticeDevelopment)
+	}
+	// Plain http on a public host is a MUST violation, and not a native
+	// app's loopback redirect.
 	ev = good()
 	ev.Site.Scheme, ev.Site.Port = "http", 80
-	if f, _ := find(DefaultPolicy().Decide(ev), "uri.not_https"); f.Severity != Must {
+	d = DefaultPolicy().Decide(ev)
+	if f, _ := find(d, "uri.not_https"); f.Severity != Must {
 		t.Errorf("public http: severity %v, want must", f.Severity)
 	}
-	if _, ok := find(DefaultPolicy().Decide(ev), "uri.port"); ok {
-		t.Error("uri.port reported for plain http (R1's matter)")
+	if r := d.Requirements[7]; r.Status != NotApplicable {
+		t.Errorf("public http: R8 %v, want not_applicable", r.Status)
 	}
 }
 
@@ -378,16 +391,16 @@ func TestPanickingRule(t *testing.T) {
 		name string
 		rule Rule
 	}{
-		{"panic in Check", NewRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })},
-		{"index out of range", NewRule(Meta{Name: "index"}, func(ev Evidence) []Finding {
+		{"panic in Check", newRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })},
+		{"index out of range", newRule(Meta{Name: "index"}, func(ev Evidence) []Finding {
 			return []Finding{{Code: ev.DNS.Found[len(ev.DNS.Found)]}}
 		})},
-		{"nil pointer", NewRule(Meta{Name: "nilptr"}, func(ev Evidence) []Finding {
+		{"nil pointer", newRule(Meta{Name: "nilptr"}, func(ev Evidence) []Finding {
 			ev.TLS = nil
 			return []Finding{{Code: ev.TLS.Host}}
 		})},
 		{"nil rule", nil},
-		{"nil func", NewRule(Meta{}, nil)},
+		{"nil func", newRule(Meta{}, nil)},
 		{"panicking Meta", metaPanics{}},
 	}
 	for _, tt := range tests {
@@ -405,12 +418,12 @@ func TestPanickingRule(t *testing.T) {
 
 type metaPanics struct{}
 
-func (metaPanics) Meta() Meta               { panic("meta") }
-func (metaPanics) Check(Evidence) []Finding { panic("check") }
+func (metaPanics) Meta() Meta            { panic("meta") }
+func (metaPanics) Check(Evidence) Result { panic("check") }
 
 func TestCustomRules(t *testing.T) {
 	// Extend: an embedder's own rule, withholding.
-	noStaging := NewRule(Meta{Name: "no_staging", Code: "custom"}, func(ev Evidence) []Finding {
+	noStaging := newRule(Meta{Name: "no_staging"}, func(ev Evidence) []Finding {
 		if strings.HasPrefix(ev.Site.Host, "staging.") {
 			return []Finding{{Code: "custom.staging", Severity: Should, Message: "use the production host", Withholds: true}}
 		}
@@ -488,7 +501,7 @@ func TestDefaultRulesMeta(t *testing.T) {
 	reqs := map[string]bool{}
 	for _, r := range rules {
 		m := r.Meta()
-		if m.Name == "" || m.Code == "" || m.Citation == "" || m.Source == "" {
+		if m.Name == "" || m.Citation == "" || m.Source == "" {
 			t.Errorf("incomplete metadata %+v", m)
 		}
 		if names[m.Name] {
@@ -506,8 +519,8 @@ func TestDefaultRulesMeta(t *testing.T) {
 	if DefaultRules()[0] == nil {
 		t.Error("DefaultRules shares its slice")
 	}
-	if httpsRule.Meta(httpsRule{}).Level != Must {
-		t.Error("R1 is a MUST")
+	if d := DefaultPolicy().Decide(good()); d.Requirements[0].Level != Must || d.Requirements[1].Level != Should {
+		t.Errorf("levels %v %v, want R1 MUST, R2 SHOULD", d.Requirements[0].Level, d.Requirements[1].Level)
 	}
 }
 
@@ -576,4 +589,27 @@ func TestEnums(t *testing.T) {
 	if !strings.Contains(string(b), `"labels":["Unknown App"]`) {
 		t.Errorf("display json %s", b)
 	}
+}
+
+// newRule is a Rule whose Check is check, NotMet when check returns a must
+// or should finding and Met otherwise.
+func newRule(m Meta, check func(Evidence) []Finding) Rule {
+	return funcRule{m: m, check: check}
+}
+
+type funcRule struct {
+	m     Meta
+	check func(Evidence) []Finding
+}
+
+func (r funcRule) Meta() Meta { return r.m }
+func (r funcRule) Check(ev Evidence) Result {
+	fs := r.check(ev)
+	res := Result{Status: Met, Findings: fs}
+	for _, f := range fs {
+		if f.Severity > Info {
+			res.Status = NotMet
+		}
+	}
+	return res
 }
