@@ -193,7 +193,7 @@ func runRule(r Rule, ev Evidence) (res Result) {
 				}},
 			}
 		}
-		res = complete(res, req, ev.Persona)
+		res = complete(r, res, req, ev.Persona)
 	}()
 	return r.Check(ev)
 }
@@ -202,7 +202,7 @@ func runRule(r Rule, ev Evidence) (res Result) {
 // severities for persona, and keeps its status consistent with them: a
 // Met or NotApplicable result with a must or should finding is NotMet, and
 // a NotMet result has a finding at the requirement's level.
-func complete(res Result, req string, persona Persona) Result {
+func complete(r Rule, res Result, req string, persona Persona) Result {
 	res.Requirement = req
 	res.Level = Info
 	if req != "" {
@@ -228,6 +228,14 @@ func complete(res Result, req string, persona Persona) Result {
 			}
 			atLevel = atLevel || f.Severity >= level
 		}
+		if res.Status == NotMet && res.Fix == "" {
+			for _, f := range fs {
+				if f.Requirement == req && f.Severity > Info {
+					res.Fix = f.Message
+					break
+				}
+			}
+		}
 		if res.Status == NotMet && !atLevel {
 			msg := res.Fix
 			if msg == "" {
@@ -237,6 +245,12 @@ func complete(res Result, req string, persona Persona) Result {
 				msg = req + " is not met"
 			}
 			fs = append(fs, Finding{Code: "requirement.not_met", Severity: level, Message: msg, Requirement: req})
+			if res.Fix == "" {
+				res.Fix = msg
+			}
+		}
+		if res.Detail == "" {
+			res.Detail = "the rule " + ruleName(r) + " gave no detail"
 		}
 	}
 	if res.Status < NotAssessable || res.Status > NotApplicable {

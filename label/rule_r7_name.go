@@ -34,7 +34,12 @@ func (nameRule) Check(ev Evidence) Result {
 	if ev.TLS != nil && !ev.TLS.CDN {
 		org = ev.TLS.Organization
 	}
-	domains := [2]string{domainLabel(ev.Site.ETLDPlusOne, ev.Site.PublicSuffix), domainLabel(ev.Site.DisplayDomain, "")}
+	// Only a registrable domain names anyone: not localhost, nor an IP
+	// address.
+	var domains [2]string
+	if ev.Site.ETLDPlusOne != "" {
+		domains = [2]string{domainLabel(ev.Site.ETLDPlusOne, ev.Site.PublicSuffix), domainLabel(ev.Site.DisplayDomain, "")}
+	}
 	if domains[1] == domains[0] {
 		domains[1] = ""
 	}
