@@ -43,9 +43,13 @@ type Config struct {
 	// Dialer makes every TLS, OCSP and CRL connection, behind the egress
 	// guard. If nil, a *net.Dialer whose Control refuses, before
 	// connecting, any address the guard forbids. A *net.Dialer given here
-	// is copied and guarded the same way; any other Dialer is wrapped so
-	// that the address it actually connected to is checked before a byte
-	// is sent.
+	// is copied and guarded the same way: a refused address never sees a
+	// packet. Any other Dialer can only be checked after it has connected:
+	// the address it connected to is checked before a byte is sent, but
+	// the TCP handshake with a refused address has already happened, and
+	// open and closed ports fail differently. Where that matters, such a
+	// Dialer must refuse by itself before connecting (a *net.Dialer whose
+	// Control refuses, underneath), as examples/appcheck's does.
 	Dialer tlsinspect.Dialer
 	// AllowPrivate lifts the egress guard's address and port rules:
 	// loopback, private, link-local and special-purpose addresses may be
@@ -333,6 +337,7 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 	d.Display = failClosed(d.Display, d.Described, a.Site)
 	a.Display = d.Display
 	a.Described = d.Described
+	a.Requirements = d.Requirements
 	a.Findings = make([]label.Finding, 0, len(d.Findings)+len(extra))
 	a.Findings = append(a.Findings, d.Findings...)
 	a.Findings = append(a.Findings, extra...)
@@ -357,6 +362,9 @@ func failClosed(d label.Display, described bool, site etld.Site) label.Display {
 		return d
 	}
 	d.AppName, d.Organization, d.Location = "", "", ""
+	if d.Notice.Key == "" || d.Notice.Key == label.NoticeDescribed {
+		d.Notice = label.NewNotice(label.NoticeUnknownApp)
+	}
 	for _, l := range d.Labels {
 		if l == label.UnknownApp {
 			return d

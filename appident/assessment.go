@@ -27,6 +27,8 @@ type Assessment struct {
 	// described in full (no "Unknown App" label).
 	Display   label.Display
 	Described bool
+	// Requirements are the policy's results for R1 … R8, in order.
+	Requirements []label.Result
 	// Findings are the policy's findings, then the Checker's own
 	// ("cache.stale", "egress.refused", "site.development"). Never nil.
 	Findings []label.Finding
@@ -37,20 +39,21 @@ type Assessment struct {
 }
 
 // Report is an Assessment in the shape of the JSON report of the outside
-// contract (CONTRACT.md, "The JSON report"): snake_case names, lists never
+// contract (examples/appcheck's package doc): snake_case names, lists never
 // null, times RFC 3339 in UTC. DNS and TLS are always objects: when they
 // were not attempted (a development target) their status is "error" and
 // their error says why. Fields beyond the contract's are added after its own.
 type Report struct {
-	ClientID    string          `json:"client_id"`
-	RedirectURI string          `json:"redirect_uri"`
-	Site        SiteReport      `json:"site"`
-	DNS         *DNSReport      `json:"dns"`
-	TLS         *TLSReport      `json:"tls"`
-	Display     DisplayReport   `json:"display"`
-	Findings    []FindingReport `json:"findings"`
-	Described   bool            `json:"described"`
-	AssessedAt  string          `json:"assessed_at"`
+	ClientID     string              `json:"client_id"`
+	RedirectURI  string              `json:"redirect_uri"`
+	Site         SiteReport          `json:"site"`
+	DNS          *DNSReport          `json:"dns"`
+	TLS          *TLSReport          `json:"tls"`
+	Display      DisplayReport       `json:"display"`
+	Findings     []FindingReport     `json:"findings"`
+	Requirements []requirementReport `json:"requirements"`
+	Described    bool                `json:"described"`
+	AssessedAt   string              `json:"assessed_at"`
 }
 
 // SiteReport is the "site" object of a Report.
@@ -117,11 +120,12 @@ type LocationReport struct {
 
 // DisplayReport is the "display" object of a Report.
 type DisplayReport struct {
-	AppName      string   `json:"app_name"`
-	Organization string   `json:"organization"`
-	Location     string   `json:"location"`
-	Domain       string   `json:"domain"`
-	Labels       []string `json:"labels"`
+	AppName      string       `json:"app_name"`
+	Organization string       `json:"organization"`
+	Location     string       `json:"location"`
+	Domain       string       `json:"domain"`
+	Labels       []string     `json:"labels"`
+	Notice       label.Notice `json:"notice"`
 }
 
 // FindingReport is one element of a Report's "findings".
@@ -152,11 +156,13 @@ func (a *Assessment) Report() Report {
 		Display: DisplayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
 			Location: a.Display.Location, Domain: a.Display.Domain, Labels: nonNil(a.Display.Labels),
+			Notice: a.Display.Notice,
 		},
 		Findings:   make([]FindingReport, 0, len(a.Findings)),
 		Described:  a.Described,
 		AssessedAt: rfc3339(a.AssessedAt),
 	}
+	r.Requirements = requirementReports(a.Requirements)
 	for _, f := range a.Findings {
 		r.Findings = append(r.Findings, FindingReport{
 			Code: f.Code, Severity: severityName(f.Severity), Message: f.Message,
