@@ -110,8 +110,14 @@ func dnsFailure(err error) string {
 		what = "the answer was malformed or too large"
 	case dnsverify.KindCanceled:
 		what = "the lookup was canceled"
-	case dnsverify.KindNetwork:
-		what = "the server could not be reached"
+	case dnsverify.KindUnreachable:
+		what = "no DNS server answered"
+		if len(le.Servers) > 0 {
+			what += " (asked " + strings.Join(le.Servers, ", ") + ")"
+		}
+		return what
+	case dnsverify.KindInvalidName:
+		what = "the name is not a domain name"
 	default:
 		what = "no usable answer"
 	}
