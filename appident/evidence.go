@@ -113,7 +113,7 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 		fs = append(fs, staleFinding("TLS evidence for "+hostport, tlsE))
 	}
 	for _, r := range tlsE.TLS.Refused {
-		f := label.Finding{Code: "egress.refused", Severity: label.Should}
+		f := label.Finding{Code: "egress.refused", Severity: label.Should, Requirement: "R3"} // R3–R5 could not be assessed
 		if r.Fetch {
 			f.Severity, f.Requirement = label.Info, "R4"
 			f.Message = fmt.Sprintf("A revocation (OCSP or CRL) fetch to %s was refused: %s. Publish revocation information on a public address, port 80 or 443.", r.Address, r.Reason)

@@ -61,7 +61,7 @@ func (certificateRule) Check(ev Evidence) Result {
 			should(tlsinspect.CodeHostnameMismatch, true, "serve a certificate valid for "+quoteHost(ev)+" (the one presented does not cover it in its subject alternative names)"))
 	}
 	if r.Expired {
-		fail("expired"+onDay(r.NotAfter), "renew the certificate",
+		fail("expired since"+onDay(r.NotAfter), "renew the certificate",
 			should(tlsinspect.CodeExpired, true, "renew the certificate: it expired"+dateSuffix(r.NotAfter)))
 	}
 	if r.NotYetValid {

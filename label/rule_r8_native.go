@@ -21,7 +21,7 @@ func (nativeRule) Meta() Meta {
 func (nativeRule) Check(ev Evidence) Result {
 	switch {
 	case ev.Site.Scheme == "https":
-		return Result{Status: Met, Detail: "an https redirect URI, as R8 asks of native apps (that the app claims it cannot be checked from here)"}
+		return Result{Status: Met, Detail: "an https redirect URI, as R8 asks of native apps (whether the app claims it cannot be seen from here)"}
 	case !isLoopback(ev.Site.Host):
 		return Result{Status: NotApplicable, Detail: "a plain http redirect URI on a host other than loopback is a web app's (see R1)"}
 	}
