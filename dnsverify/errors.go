@@ -14,10 +14,16 @@ import (
 type Kind int
 
 const (
+	// KindUnreachable: no server answered at all: every try timed out (by
+	// Client.Timeout or the caller's deadline) or failed at the transport
+	// (connection refused, network unreachable).
+	// It is the zero Kind, so that a LookupError never claims an answer by
+	// default.
+	KindUnreachable Kind = iota
 	// KindNotFound: the name does not exist (NXDOMAIN, Rcode
 	// dns.RcodeNameError) or has no TXT records (NODATA, Rcode
 	// dns.RcodeSuccess). It is an answer, not a failure: see IsNotFound.
-	KindNotFound Kind = iota
+	KindNotFound
 	// KindServFail: a server answered SERVFAIL. Through a *net.Resolver,
 	// also a failure it flags temporary without saying more (a socket error).
 	KindServFail
@@ -30,11 +36,8 @@ const (
 	// KindMalformed: an answer did not parse, did not match the question or
 	// exceeded the limits.
 	KindMalformed
-	// KindUnreachable: no server answered at all: every try timed out or
-	// failed at the transport (connection refused, network unreachable).
-	KindUnreachable
-	// KindTimeout: the caller's context ended (its deadline) before an
-	// answer; through a *net.Resolver, also its own timeout.
+	// KindTimeout: the caller's deadline had passed before any server was
+	// asked; through a *net.Resolver, any timeout.
 	KindTimeout
 	// KindCanceled: the caller's context was canceled.
 	KindCanceled

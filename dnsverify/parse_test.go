@@ -211,7 +211,7 @@ func TestStatusText(t *testing.T) {
 }
 
 func TestKindText(t *testing.T) {
-	for k := KindNotFound; k <= KindInvalidName; k++ {
+	for k := range Kind(len(kindNames)) {
 		b, err := k.MarshalText()
 		if err != nil {
 			t.Fatal(err)
