@@ -118,6 +118,25 @@ func TestMessages(t *testing.T) {
 	}
 	defer silent.Close()
 	closed := closedUDPAddr(t)
+	// A TLS server that accepts and never answers.
+	if _, err := w.AddSite(appidenttest.SiteOptions{Host: "app.stalled.com", ClientIDs: []string{"c1"}}); err != nil {
+		t.Fatal(err)
+	}
+	stall, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stall.Close()
+	go func() {
+		for {
+			c, err := stall.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	stalled := stall.Addr().String()
 	const uri = "https://app.examplehealth.com/cb"
 
 	tests := []struct {
@@ -132,8 +151,12 @@ func TestMessages(t *testing.T) {
 		{"connect-to port out of range", []string{"-client-id", "c1", "-connect-to", "a.example:443:127.0.0.1:99999", uri}, 2, `port "99999" is not a number in 1-65535`},
 		{"no DNS server answered", []string{"-client-id", "c1", "-dns", closed + "," + silent.LocalAddr().String(), "-timeout", "20s", uri}, 2,
 			"appcheck: no DNS server answered (asked " + closed + ", " + silent.LocalAddr().String() + "): the app could not be assessed"},
-		{"budget ran out", []string{"-client-id", "c1", "-dns", w.DNSAddr(), "-allow-private", "-connect-to", "app.slowdns.com:443:" + w.TLSAddr("app.slowdns.com"), "-timeout", "1s", "https://app.slowdns.com/cb"}, 2,
-			"appcheck: the 1s budget (-timeout) ran out while looking up the TXT record at slowdns.com: the app could not be assessed; try a larger -timeout"},
+		// The TLS inspection may run out too, on a slow machine: the
+		// message then names both steps.
+		{"budget ran out in DNS", []string{"-client-id", "c1", "-dns", w.DNSAddr(), "-allow-private", "-connect-to", "app.slowdns.com:443:" + w.TLSAddr("app.slowdns.com"), "-timeout", "1s", "https://app.slowdns.com/cb"}, 2,
+			"appcheck: the 1s budget (-timeout) ran out while looking up the TXT record at slowdns.com"},
+		{"budget ran out in TLS", []string{"-client-id", "c1", "-dns", w.DNSAddr(), "-allow-private", "-connect-to", "app.stalled.com:443:" + stalled, "-timeout", "1500ms", "https://app.stalled.com/cb"}, 2,
+			"appcheck: the 1.5s budget (-timeout) ran out while inspecting the TLS certificate of app.stalled.com:443 (handshake and revocation check): the app could not be assessed; try a larger -timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
