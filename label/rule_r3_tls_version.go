@@ -2,7 +2,6 @@ package label
 
 import (
 	"crypto/tls"
-	"strconv"
 
 	"github.com/consenttrust/appverify/tlsinspect"
 )
@@ -30,10 +29,7 @@ func (tlsVersionRule) Check(ev Evidence) []Finding {
 	if v >= tls.VersionTLS12 {
 		return nil
 	}
-	name := ev.TLS.VersionName
-	if name == "" {
-		name = "version 0x" + strconv.FormatUint(uint64(v), 16)
-	}
+	name := tls.VersionName(v)
 	return []Finding{{
 		Code:        tlsinspect.CodeVersionLegacy,
 		Severity:    Should,

@@ -3,6 +3,7 @@ package tlsinspect
 import (
 	"crypto/x509"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"slices"
 	"strings"
 	"unicode"
@@ -61,21 +62,16 @@ var cdnOrganizations = []struct {
 // it is taken for a CDN's shared certificate.
 const MaxSANSites = 10
 
-// DetectCDN reports whether cert looks like a CDN's certificate rather than
-// the app's own, and why: either its subject organization is a known CDN
-// operator's, or its DNS SANs span more than [MaxSANSites] distinct
-// registrable domains. When it does, the organization must not be shown as
-// the app's. It is DetectCDNForHost without a host.
-func DetectCDN(cert *x509.Certificate) (bool, string) {
-	return DetectCDNForHost(cert, "")
-}
-
-// DetectCDNForHost is DetectCDN for cert as served for host: a CDN
-// operator's organization is not a CDN's when host's registrable domain is
-// one the operator runs itself (Microsoft at login.microsoftonline.com,
-// Cloudflare at dash.cloudflare.com); the organization is then the site's.
-// For any other host, a customer's included, it is the CDN's.
-func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
+// DetectCDN reports whether cert, as served for host, looks like a CDN's
+// certificate rather than the app's own, and why: either its subject
+// organization is a known CDN operator's, or its DNS SANs span more than
+// [MaxSANSites] distinct registrable domains. When it does, the organization
+// must not be shown as the app's. A CDN operator's organization is not a
+// CDN's when host's registrable domain is one the operator runs itself
+// (Microsoft at login.microsoftonline.com, Cloudflare at dash.cloudflare.com):
+// the organization is then the site's. For any other host, a customer's
+// included, and for an empty host, it is the CDN's.
+func DetectCDN(cert *x509.Certificate, host string) (bool, string) {
 	if cert == nil {
 		return false, ""
 	}
@@ -85,7 +81,7 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 	}
 	own := false
 	for _, o := range cert.Subject.Organization {
-		o = strings.ToLower(Sanitize(o))
+		o = strings.ToLower(safetext.Sanitize(o))
 		for _, c := range cdnOrganizations {
 			if hasWordPrefix(o, c.prefix) {
 				if site == "" || !slices.Contains(c.sites, site) {

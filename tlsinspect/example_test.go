@@ -2,6 +2,7 @@ package tlsinspect_test
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -81,13 +82,13 @@ func ExampleInspector_Inspect() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(r.VersionName, r.Type, "trusted:", r.Trusted, "hostname:", r.HostnameMatch)
+	fmt.Println(tls.VersionName(r.Version), r.Type, "trusted:", r.Trusted, "hostname:", r.HostnameMatch)
 	fmt.Println("revocation:", r.Revocation, "from", r.RevocationSource)
 	org, loc, ok := r.LegalEntity()
 	fmt.Printf("%s (%s) shown: %v\n", org, loc, ok)
 	fmt.Println("findings:", len(r.Findings))
 	// Output:
-	// TLS1.3 OV trusted: true hostname: true
+	// TLS 1.3 OV trusted: true hostname: true
 	// revocation: good from ocsp-stapled
 	// Example Health, Inc. (US, MO, Kansas City) shown: true
 	// findings: 0

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net/http"
 	"net/url"
@@ -142,10 +143,10 @@ func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x
 
 // caName names a CA certificate in a revocation reason.
 func caName(c *x509.Certificate) string {
-	if n := Sanitize(c.Subject.CommonName); n != "" {
+	if n := safetext.Sanitize(c.Subject.CommonName); n != "" {
 		return n
 	}
-	return Sanitize(c.Subject.String())
+	return safetext.Sanitize(c.Subject.String())
 }
 
 func trimErr(err error) string {

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"math/big"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func FuzzClassifyAndSubject(f *testing.F) {
 		if s.HasLegalEntity() && (s.Organization == "" || s.Location.Country == "") {
 			t.Fatal("HasLegalEntity without O and C")
 		}
-		if cdn, why := DetectCDN(c); cdn && why == "" {
+		if cdn, why := DetectCDN(c, ""); cdn && why == "" {
 			t.Fatal("CDN without a reason")
 		}
 	})
@@ -56,10 +57,10 @@ func FuzzSanitize(f *testing.F) {
 	f.Add("Acme\u202e Inc.")
 	f.Add("\x00\xff  .-")
 	f.Fuzz(func(t *testing.T, s string) {
-		got := Sanitize(s)
+		got := safetext.Sanitize(s)
 		checkDisplayable(t, got)
-		if Sanitize(got) != got {
-			t.Fatalf("Sanitize is not idempotent on %q: %q", got, Sanitize(got))
+		if safetext.Sanitize(got) != got {
+			t.Fatalf("Sanitize is not idempotent on %q: %q", got, safetext.Sanitize(got))
 		}
 	})
 }
@@ -69,8 +70,8 @@ func checkDisplayable(t *testing.T, v string) {
 	if !utf8.ValidString(v) {
 		t.Fatalf("invalid UTF-8 %q", v)
 	}
-	if utf8.RuneCountInString(v) > MaxFieldLen {
-		t.Fatalf("%d runes, over %d", utf8.RuneCountInString(v), MaxFieldLen)
+	if utf8.RuneCountInString(v) > safetext.MaxRunes {
+		t.Fatalf("%d runes, over %d", utf8.RuneCountInString(v), safetext.MaxRunes)
 	}
 	for _, r := range v {
 		if invisible(r) {

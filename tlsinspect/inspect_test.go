@@ -44,8 +44,8 @@ func TestInspectTypes(t *testing.T) {
 			if !r.Trusted || !r.HostnameMatch || r.Expired || r.SelfSigned {
 				t.Errorf("Trusted %v (%s), HostnameMatch %v, Expired %v, SelfSigned %v", r.Trusted, r.TrustError, r.HostnameMatch, r.Expired, r.SelfSigned)
 			}
-			if r.VersionName != "TLS1.3" || r.Version != tls.VersionTLS13 || r.CipherSuite == "" {
-				t.Errorf("version %q %x, suite %q", r.VersionName, r.Version, r.CipherSuite)
+			if r.Version != tls.VersionTLS13 || r.CipherSuite == "" {
+				t.Errorf("version %x, suite %q", r.Version, r.CipherSuite)
 			}
 			if r.Revocation != RevocationGood || r.RevocationSource != SourceStapled {
 				t.Errorf("revocation %v from %q: %s", r.Revocation, r.RevocationSource, r.RevocationReason)
@@ -248,16 +248,16 @@ func TestInspectLegacyTLS(t *testing.T) {
 	l := w.leaf(t, nil)
 	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
 		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: v, MaxVersion: v}, nil)
-		if r.Version != v || r.VersionName != VersionName(v) || !r.Trusted {
-			t.Errorf("Version %x %q Trusted %v", r.Version, r.VersionName, r.Trusted)
+		if r.Version != v || !r.Trusted {
+			t.Errorf("Version %x Trusted %v", r.Version, r.Trusted)
 		}
 		// TLS 1.0/1.1 suites are all CBC: weak too.
 		wantFindings(t, r, CodeVersionLegacy, CodeLegacyOnly, CodeCipherWeak)
 	}
 	// A server that offers 1.0 to 1.3 negotiates 1.3: no finding.
 	r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: tls.VersionTLS10}, nil)
-	if r.VersionName != "TLS1.3" {
-		t.Errorf("VersionName %q", r.VersionName)
+	if r.Version != tls.VersionTLS13 {
+		t.Errorf("Version %x", r.Version)
 	}
 	wantFindings(t, r)
 }
@@ -281,8 +281,8 @@ func TestInspectCipherSuites(t *testing.T) {
 			l := w.leaf(t, func(o *pki.LeafOptions) { o.KeyType = tt.key })
 			r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)),
 				pki.TLSOptions{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tt.suite}}, nil)
-			if r.CipherSuite != tls.CipherSuiteName(tt.suite) || r.VersionName != "TLS1.2" {
-				t.Errorf("negotiated %s %s", r.VersionName, r.CipherSuite)
+			if r.CipherSuite != tls.CipherSuiteName(tt.suite) || r.Version != tls.VersionTLS12 {
+				t.Errorf("negotiated %x %s", r.Version, r.CipherSuite)
 			}
 			if r.HasFinding(CodeCipherWeak) != tt.weak {
 				t.Errorf("cipher_weak = %v, want %v", !tt.weak, tt.weak)

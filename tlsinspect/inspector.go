@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net"
 	"os"
@@ -190,11 +191,10 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	}
 
 	rep.Version = state.Version
-	rep.VersionName = VersionName(state.Version)
 	rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
-	if state.Version < tls.VersionTLS12 {
-		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", rep.VersionName)
-		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", rep.VersionName)
+	if v := tls.VersionName(state.Version); state.Version < tls.VersionTLS12 {
+		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", v)
+		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", v)
 	}
 	if weakSuite(state.Version, state.CipherSuite) {
 		rep.add(CodeCipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
@@ -217,7 +217,7 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
 		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
-	if cdn, why := DetectCDNForHost(leaf, host); cdn {
+	if cdn, why := DetectCDN(leaf, host); cdn {
 		rep.CDN, rep.CDNReason = true, why
 		rep.add(CodeCDN, "%s; its organization is not the app's", why)
 	} else {
@@ -544,29 +544,11 @@ func weakSuite(version, suite uint16) bool {
 	return version < tls.VersionTLS13 && !strongSuites[suite]
 }
 
-// VersionName returns "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", or "SSL3.0"
-// and a hexadecimal form for others.
-func VersionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	case 0x0300:
-		return "SSL3.0"
-	}
-	return fmt.Sprintf("0x%04X", v)
-}
-
 func certInfo(c *x509.Certificate) CertInfo {
 	kind, bits, _ := keyStrength(c)
 	return CertInfo{
-		Subject:            Sanitize(c.Subject.String()),
-		Issuer:             Sanitize(c.Issuer.String()),
+		Subject:            safetext.Sanitize(c.Subject.String()),
+		Issuer:             safetext.Sanitize(c.Issuer.String()),
 		Serial:             c.SerialNumber.Text(16),
 		DNSNames:           c.DNSNames,
 		NotBefore:          c.NotBefore,

@@ -14,10 +14,9 @@ type Report struct {
 	// Address is the address actually connected to (ip:port).
 	Address string
 
-	// Version is the negotiated TLS version (tls.VersionTLS13, ...);
-	// VersionName is "TLS1.0", "TLS1.1", "TLS1.2" or "TLS1.3".
-	Version     uint16
-	VersionName string
+	// Version is the negotiated TLS version (tls.VersionTLS13, ...); see
+	// tls.VersionName for its name.
+	Version uint16
 	// CipherSuite is the negotiated suite's name.
 	CipherSuite string
 

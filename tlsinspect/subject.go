@@ -7,11 +7,6 @@ import (
 	"strings"
 )
 
-// MaxFieldLen bounds, in runes, every subject value this package returns for
-// display. X.520 bounds organizationName at 64 characters and localityName
-// and stateOrProvinceName at 128; longer values are cut.
-const MaxFieldLen = safetext.MaxRunes
-
 // The EV jurisdiction attributes (EV Guidelines §9.2.4), from Microsoft's arc.
 var (
 	oidJurisdictionLocality = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 1}
@@ -98,19 +93,9 @@ func firstPresent(vs []string) string {
 
 // present sanitizes v and returns "" for placeholder values.
 func present(v string) string {
-	v = Sanitize(v)
+	v = safetext.Sanitize(v)
 	if strings.Trim(v, ".- ") == "" {
 		return ""
 	}
 	return v
 }
-
-// Sanitize makes a certificate string safe to display: invalid UTF-8,
-// control characters (C0, C1), format characters (bidi embeddings, overrides
-// and isolates, zero-width characters, the byte order mark, soft hyphens, ...),
-// private-use and unassigned code points, variation selectors and other
-// invisible fillers are removed; floods of combining marks are cut; every run
-// of white space becomes a single space; the result is trimmed and bounded to
-// [MaxFieldLen] runes, ending with "…" when it was cut. It is the same
-// cleaning as label.Sanitize, so a value is cleaned one way everywhere.
-func Sanitize(v string) string { return safetext.Sanitize(v) }

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"strings"
 	"testing"
 	"time"
@@ -34,17 +35,17 @@ func TestSanitize(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := Sanitize(tt.in); got != tt.want {
-			t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := safetext.Sanitize(tt.in); got != tt.want {
+			t.Errorf("safetext.Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	long := strings.Repeat("é", 500)
-	if got := Sanitize(long); utf8.RuneCountInString(got) != MaxFieldLen {
-		t.Errorf("Sanitize(500 runes) has %d runes, want %d", utf8.RuneCountInString(got), MaxFieldLen)
+	if got := safetext.Sanitize(long); utf8.RuneCountInString(got) != safetext.MaxRunes {
+		t.Errorf("safetext.Sanitize(500 runes) has %d runes, want %d", utf8.RuneCountInString(got), safetext.MaxRunes)
 	}
 	spaced := strings.Repeat("a ", 200)
-	if got := Sanitize(spaced); utf8.RuneCountInString(got) > MaxFieldLen || strings.HasSuffix(got, " ") {
-		t.Errorf("Sanitize(spaced) = %q (%d runes)", got, utf8.RuneCountInString(got))
+	if got := safetext.Sanitize(spaced); utf8.RuneCountInString(got) > safetext.MaxRunes || strings.HasSuffix(got, " ") {
+		t.Errorf("safetext.Sanitize(spaced) = %q (%d runes)", got, utf8.RuneCountInString(got))
 	}
 }
 
@@ -184,7 +185,7 @@ func TestDetectCDN(t *testing.T) {
 		{"nil", nil, false},
 	}
 	for _, tt := range tests {
-		if got, why := DetectCDN(tt.cert); got != tt.want || (got && why == "") {
+		if got, why := DetectCDN(tt.cert, ""); got != tt.want || (got && why == "") {
 			t.Errorf("%s: DetectCDN = %v, %q, want %v", tt.name, got, why, tt.want)
 		}
 	}

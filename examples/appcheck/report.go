@@ -100,7 +100,7 @@ func judge(id string, a *appident.Assessment) (status, string) {
 		return "no TLS handshake was attempted"
 	}
 	r := a.TLS
-	handshake := r != nil && r.VersionName != ""
+	handshake := r != nil && r.Version != 0
 
 	switch id {
 	case "R1":
@@ -118,9 +118,9 @@ func judge(id string, a *appident.Assessment) (status, string) {
 			return notAssessable, tlsMissing()
 		}
 		if r.Version >= tls.VersionTLS12 {
-			return met, r.VersionName + " negotiated"
+			return met, tls.VersionName(r.Version) + " negotiated"
 		}
-		return notMet, r.VersionName + " negotiated; TLS 1.0 and 1.1 are retired (RFC 8996)"
+		return notMet, tls.VersionName(r.Version) + " negotiated; TLS 1.0 and 1.1 are retired (RFC 8996)"
 	case "R4":
 		if !handshake {
 			return notAssessable, tlsMissing()
@@ -261,7 +261,7 @@ func fixes(a *appident.Assessment, dnsServers []string) []string {
 		}
 	}
 	r := a.TLS
-	if r == nil || r.VersionName == "" {
+	if r == nil || r.Version == 0 {
 		switch {
 		case errors.Is(a.TLSErr, appident.ErrRefused):
 			// Not the app's handshake: this checker would not dial there.

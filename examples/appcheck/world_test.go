@@ -301,7 +301,7 @@ func TestProblems(t *testing.T) {
 		{expired, []string{"  R4  SHOULD  not met ", "Renew the certificate for rx.sunsetpharmacy.com: it expired on "}},
 		{revoked, []string{"  R4  SHOULD  not met ", "The certificate for patients.oldtownclinic.com was revoked"}},
 		{cdn, []string{"  R5  SHOULD  not met ", "is your CDN's: upload your own OV or EV certificate"}},
-		{legacy, []string{"  R3  SHOULD  not met ", "TLS1.1 negotiated", "Enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
+		{legacy, []string{"  R3  SHOULD  not met ", "TLS 1.1 negotiated", "Enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
 		{down, []string{"  R3  SHOULD  not assessable  TLS 1.2 or higher\n", "no TLS handshake completed", "Make https://app.downclinic.com:443/ answer a TLS handshake"}},
 		{servfail, []string{"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n", "The TXT lookup at brokendns.com failed"}},
 	}
