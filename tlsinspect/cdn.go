@@ -57,15 +57,15 @@ var cdnOrganizations = []struct {
 	{"github, inc", "GitHub Pages", []string{"github.com"}},
 }
 
-// MaxSANSites is the number of distinct registrable domains (eTLD+1, Public
+// maxSANSites is the number of distinct registrable domains (eTLD+1, Public
 // Suffix List with its private section) a certificate's SANs may span before
 // it is taken for a CDN's shared certificate.
-const MaxSANSites = 10
+const maxSANSites = 10
 
 // DetectCDN reports whether cert, as served for host, looks like a CDN's
 // certificate rather than the app's own, and why: either its subject
 // organization is a known CDN operator's, or its DNS SANs span more than
-// [MaxSANSites] distinct registrable domains. When it does, the organization
+// ten (maxSANSites) distinct registrable domains. When it does, the organization
 // must not be shown as the app's. A CDN operator's organization is not a
 // CDN's when host's registrable domain is one the operator runs itself
 // (Microsoft at login.microsoftonline.com, Cloudflare at dash.cloudflare.com):
@@ -95,8 +95,8 @@ func DetectCDN(cert *x509.Certificate, host string) (bool, string) {
 	if own {
 		return false, "" // the operator's own site, whatever else it names
 	}
-	if len(cert.DNSNames) > MaxSANSites {
-		sites := make(map[string]struct{}, MaxSANSites+1)
+	if len(cert.DNSNames) > maxSANSites {
+		sites := make(map[string]struct{}, maxSANSites+1)
 		for _, name := range cert.DNSNames {
 			name = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(name, ".")), "*.")
 			site, err := publicsuffix.EffectiveTLDPlusOne(name)
@@ -104,8 +104,8 @@ func DetectCDN(cert *x509.Certificate, host string) (bool, string) {
 				continue
 			}
 			sites[site] = struct{}{}
-			if len(sites) > MaxSANSites {
-				return true, fmt.Sprintf("certificate names more than %d unrelated domains, as a CDN's shared certificate does", MaxSANSites)
+			if len(sites) > maxSANSites {
+				return true, fmt.Sprintf("certificate names more than %d unrelated domains, as a CDN's shared certificate does", maxSANSites)
 			}
 		}
 	}

@@ -107,7 +107,7 @@ func TestCRLMemory(t *testing.T) {
 	}
 	forged := bigCRL(t, w.inter.Cert, otherKey, entries, l.Cert.SerialNumber, now)
 	size := uint64(len(good))
-	if size < 9<<20 || size > DefaultMaxFetchBytes {
+	if size < 9<<20 || size > defaultMaxFetchBytes {
 		t.Fatalf("CRL of %d bytes", size)
 	}
 	t.Logf("CRL: %d entries, %.1f MiB", entries, float64(size)/(1<<20))

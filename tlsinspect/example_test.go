@@ -40,15 +40,6 @@ func ExampleClassify() {
 	// unknown
 }
 
-func ExampleParseSubject() {
-	s := tlsinspect.ParseSubject(pkix.Name{
-		Organization: []string{"\u202eExample\u200b Health, Inc."},
-		Country:      []string{"US"}, Province: []string{"MO"}, Locality: []string{"-"},
-	})
-	fmt.Printf("%q %q %v\n", s.Organization, s.Location, s.HasLegalEntity())
-	// Output: "Example Health, Inc." "US, MO" true
-}
-
 // connectTo dials one address whatever it is asked for, as curl's
 // --connect-to, so that the example reaches a loopback server for
 // app.example.com.

@@ -43,7 +43,7 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 // said revoked, from it.
 func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *Report, leaf, issuer *x509.Certificate, staple []byte, now time.Time) {
 	var why []string
-	done := func(chk RevocationCheck) {
+	done := func(chk revocationCheck) {
 		rep.Revocation = chk.Status
 		rep.RevocationSource = chk.Source
 		rep.RevocationURL = chk.URL
@@ -52,11 +52,11 @@ func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *R
 			rep.RevocationReason = chk.Detail
 		}
 	}
-	var oldRevoked *RevocationCheck // an old staple that says revoked
+	var oldRevoked *revocationCheck // an old staple that says revoked
 	if len(staple) > 0 {
-		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
+		chk, err := checkOCSPResponse(staple, leaf, issuer, now)
 		chk.Source = SourceStapled
-		switch maxAge := orDefault(in.MaxStapleAge, DefaultMaxStapleAge); {
+		switch maxAge := orDefault(in.MaxStapleAge, defaultMaxStapleAge); {
 		case err != nil:
 			why = append(why, "stapled: "+trimErr(err))
 		case in.MaxStapleAge < 0 || now.Sub(chk.At) > maxAge:
@@ -151,7 +151,7 @@ func caName(c *x509.Certificate) string {
 
 func trimErr(err error) string {
 	s := err.Error()
-	s = strings.TrimPrefix(s, ErrUnusableResponse.Error()+": ")
+	s = strings.TrimPrefix(s, errUnusable.Error()+": ")
 	return strings.TrimPrefix(s, "tlsinspect: ")
 }
 
@@ -171,8 +171,8 @@ func fetchable(urls []string) []string {
 	return out
 }
 
-// ErrFetch is wrapped by errors of OCSP and CRL fetches.
-var ErrFetch = errors.New("tlsinspect: revocation fetch failed")
+// errFetch is wrapped by errors of OCSP and CRL fetches.
+var errFetch = errors.New("tlsinspect: revocation fetch failed")
 
 // fetcher makes the OCSP and CRL requests of one inspection.
 type fetcher struct {
@@ -208,7 +208,7 @@ func (f *fetcher) client() *http.Client {
 // fetchLimit returns the time a fetch starting now has: FetchTimeout, or
 // less when ctx's deadline comes sooner, and which of the two it is.
 func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
-	limit, by := orDefault(f.in.FetchTimeout, DefaultFetchTimeout), "FetchTimeout"
+	limit, by := orDefault(f.in.FetchTimeout, defaultFetchTimeout), "FetchTimeout"
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
 		limit, by = max(time.Until(d), 0), "the caller's deadline"
 	}
@@ -216,13 +216,13 @@ func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
 }
 
 // timedOut is the error of a fetch cut by its deadline: it states the
-// deadline in force and wraps ErrFetch and context.DeadlineExceeded (or
+// deadline in force and wraps errFetch and context.DeadlineExceeded (or
 // context.Canceled, when the caller gave up).
 func timedOut(ctx context.Context, limit time.Duration, by string) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return fmt.Errorf("%w: %w", ErrFetch, context.Canceled)
+		return fmt.Errorf("%w: %w", errFetch, context.Canceled)
 	}
-	return fmt.Errorf("%w: timed out after %v (%s): %w", ErrFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
+	return fmt.Errorf("%w: timed out after %v (%s): %w", errFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
 }
 
 // get fetches u (POSTing body when non-nil) within FetchTimeout (or ctx's
@@ -238,7 +238,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
@@ -248,15 +248,15 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 		if ctx.Err() != nil {
 			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %d", ErrFetch, resp.StatusCode)
+		return nil, fmt.Errorf("%w: HTTP status %d", errFetch, resp.StatusCode)
 	}
-	maxBytes := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
+	maxBytes := orDefault(f.in.MaxFetchBytes, defaultMaxFetchBytes)
 	if resp.ContentLength > maxBytes {
-		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, maxBytes)
+		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", errFetch, resp.ContentLength, maxBytes)
 	}
 	var data []byte
 	if resp.ContentLength >= 0 {
@@ -270,10 +270,10 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 		if ctx.Err() != nil {
 			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, maxBytes)
+		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", errFetch, maxBytes)
 	}
 	return data, nil
 }
@@ -282,7 +282,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 // fresh, else one fetched for this and every concurrent miss. The fetch
 // belongs to no caller: it runs to its FetchTimeout and fills the cache even
 // when the caller that started it stops waiting (at its own deadline).
-func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	cache := f.in.CRLCache
 	if cache == nil {
 		cache = defaultCRLCache
@@ -310,25 +310,25 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 		select {
 		case r := <-ch:
 			if r.Err != nil {
-				return RevocationCheck{}, r.Err
+				return revocationCheck{}, r.Err
 			}
 			set = r.Val.(*crlSet)
 		case <-ctx.Done():
-			return RevocationCheck{}, timedOut(ctx, limit, by)
+			return revocationCheck{}, timedOut(ctx, limit, by)
 		case <-timer.C:
-			return RevocationCheck{}, timedOut(ctx, limit, by)
+			return revocationCheck{}, timedOut(ctx, limit, by)
 		}
 	}
 	if err := checkCRLHeader(set.header, u, leaf, issuer, now); err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	return set.check(u, leaf), nil
 }
 
-func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	req, err := ocsp.CreateRequest(leaf, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return RevocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", ErrFetch, err)
+		return revocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", errFetch, err)
 	}
 	var raw []byte
 	// RFC 5019 §5: GET when the encoded request is short, for caching.
@@ -338,11 +338,11 @@ func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certifi
 		raw, err = f.get(ctx, u, req, "application/ocsp-request")
 	}
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	chk, err := CheckOCSPResponse(raw, leaf, issuer, now)
+	chk, err := checkOCSPResponse(raw, leaf, issuer, now)
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	chk.URL = u
 	return chk, nil

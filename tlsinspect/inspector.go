@@ -31,7 +31,7 @@ type Inspector struct {
 	// FetchDialer makes OCSP and CRL fetches. If nil, Dialer is used.
 	FetchDialer Dialer
 	// Roots are the trusted roots. If nil, the system pool; where the system
-	// has none, Mozilla's bundle (see MozillaRoots).
+	// has none, Mozilla's bundle (see mozillaRoots).
 	Roots *x509.CertPool
 	// Intermediates are extra intermediate certificates for chain building,
 	// beside those the server presents. If nil, only the presented ones.
@@ -68,7 +68,7 @@ type Inspector struct {
 	// its nextUpdate lets it live, does not decide: the CRL distribution
 	// points are consulted, then the OCSP responders, as when nothing is
 	// stapled (an older staple that says revoked still counts when they all
-	// fail: a revocation stays true). If zero, DefaultMaxStapleAge (12
+	// fail: a revocation stays true). If zero, defaultMaxStapleAge (12
 	// hours, the window within which a revocation must be seen). A
 	// negative value makes no staple count.
 	MaxStapleAge time.Duration
@@ -79,11 +79,11 @@ type Inspector struct {
 
 // Defaults of the Inspector fields.
 const (
-	DefaultTimeout           = 10 * time.Second
-	DefaultFetchTimeout      = 5 * time.Second
-	DefaultMaxFetchBytes     = 10 << 20
-	DefaultMaxHandshakeBytes = 256 << 10
-	DefaultMaxStapleAge      = 12 * time.Hour
+	defaultTimeout           = 10 * time.Second
+	defaultFetchTimeout      = 5 * time.Second
+	defaultMaxFetchBytes     = 10 << 20
+	defaultMaxHandshakeBytes = 256 << 10
+	defaultMaxStapleAge      = 12 * time.Hour
 )
 
 // maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.
@@ -159,7 +159,7 @@ var handshakeSuites = func() []uint16 {
 // Port, Address if a connection was made, and a finding) and a
 // *HandshakeError, which matches ErrTimeout, ErrRefused, ErrClosed,
 // ErrNotTLS, ErrLegacyTLSOnly, ErrTooLarge or ErrNoCertificate under
-// errors.Is according to its Reason. An empty host or a port outside 1–65535
+// errors.Is according to its failReason. An empty host or a port outside 1–65535
 // returns a nil report and an error wrapping ErrInvalidTarget.
 //
 // Revocation is checked only for a chain that verified: the stapled OCSP
@@ -180,10 +180,10 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 		var he *HandshakeError
 		rep.add(CodeHandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
 		if errors.As(err, &he) {
-			switch he.Reason {
-			case ReasonLegacyOnly:
+			switch he.reason {
+			case reasonLegacyOnly:
 				rep.add(CodeLegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
-			case ReasonNoCertificate:
+			case reasonNoCertificate:
 				rep.add(CodeNoCertificate, "the server presented no certificate")
 			}
 		}
@@ -213,7 +213,7 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	chains := in.verify(rep, certs, now)
 	in.judgeCertificate(rep, leaf, certs, now)
 
-	subject := ParseSubject(leaf.Subject)
+	subject := parseSubject(leaf.Subject)
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
 		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
@@ -254,24 +254,24 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 
 // handshake dials and completes a TLS handshake, setting rep.Address.
 func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.ConnectionState, error) {
-	limit := orDefault(in.Timeout, DefaultTimeout)
+	limit := orDefault(in.Timeout, defaultTimeout)
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
 		limit = max(time.Until(d), 0)
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	fail := func(r Reason, err error) (tls.ConnectionState, error) {
-		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err, Deadline: limit}
+	fail := func(r failReason, err error) (tls.ConnectionState, error) {
+		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, reason: r, Err: err, Deadline: limit}
 	}
 	raw, err := in.dialer().DialContext(ctx, "tcp", net.JoinHostPort(rep.Host, strconv.Itoa(rep.Port)))
 	if err != nil {
 		switch {
 		case isTimeout(ctx, err):
-			return fail(ReasonTimeout, err)
+			return fail(reasonTimeout, err)
 		case errors.Is(err, syscall.ECONNREFUSED):
-			return fail(ReasonRefused, err)
+			return fail(reasonRefused, err)
 		}
-		return fail(ReasonDial, err)
+		return fail(reasonDial, err)
 	}
 	defer raw.Close()
 	if a := raw.RemoteAddr(); a != nil {
@@ -280,7 +280,7 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	if d, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(d)
 	}
-	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, DefaultMaxHandshakeBytes)}
+	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, defaultMaxHandshakeBytes)}
 	sni := rep.Host
 	if net.ParseIP(strings.Trim(sni, "[]")) != nil {
 		sni = "" // SNI carries host names only (RFC 6066 §3)
@@ -297,32 +297,32 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	}
 	state := conn.ConnectionState()
 	if len(state.PeerCertificates) == 0 {
-		return fail(ReasonNoCertificate, nil)
+		return fail(reasonNoCertificate, nil)
 	}
 	return state, nil
 }
 
-func handshakeReason(ctx context.Context, lc *limitConn, err error) Reason {
+func handshakeReason(ctx context.Context, lc *limitConn, err error) failReason {
 	switch {
 	// crypto/tls gives a handshake message over its own size limit
 	// (maxHandshake, maxHandshakeCertificateMsg) no type: its text is the
 	// only mark, and the one message text matched here.
 	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(err.Error(), "exceeds maximum"):
-		return ReasonTooLarge
+		return reasonTooLarge
 	case isTimeout(ctx, err):
-		return ReasonTimeout
+		return reasonTimeout
 	case lc.in.alert == alertProtocolVersion || lc.out.alert == alertProtocolVersion:
-		return ReasonLegacyOnly
+		return reasonLegacyOnly
 	}
 	var rh tls.RecordHeaderError
 	if errors.As(err, &rh) {
-		return ReasonNotTLS
+		return reasonNotTLS
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
-		return ReasonClosed
+		return reasonClosed
 	}
-	return ReasonOther
+	return reasonOther
 }
 
 func isTimeout(ctx context.Context, err error) bool {
@@ -500,8 +500,8 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 			break
 		}
 	}
-	if maxDays, ok := MaxValidity(leaf.NotBefore); ok {
-		if days := ValidityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
+	if maxDays, ok := maxValidity(leaf.NotBefore); ok {
+		if days := validityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
 			rep.add(CodeValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
 				days, maxDays, leaf.NotBefore.UTC().Format("2006-01-02"))
 		}

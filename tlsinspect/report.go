@@ -112,9 +112,6 @@ func (r *Report) has(code string) bool {
 	return false
 }
 
-// HasFinding reports whether r has a finding with this code.
-func (r *Report) HasFinding(code string) bool { return r != nil && r.has(code) }
-
 // LegalEntity returns the organization and location the certificate
 // associates with the site, and true, only when they may be shown as the
 // app's: the certificate is OV or EV, trusted, valid for the host, within its

@@ -9,7 +9,7 @@ import (
 )
 
 func TestMozillaRoots(t *testing.T) {
-	pool := MozillaRoots()
+	pool := mozillaRoots()
 	if pool.Equal(x509.NewCertPool()) {
 		t.Fatal("empty pool")
 	}

@@ -18,10 +18,10 @@ var (
 	oidLocality             = asn1.ObjectIdentifier{2, 5, 4, 7}
 )
 
-// Subject is the legal entity a certificate's subject names, sanitized for
-// display: every value is cleaned by [Sanitize], and values that are only
+// certSubject is the legal entity a certificate's subject names, sanitized for
+// display: every value is cleaned by the module's one cleaning (label.Sanitize's), and values that are only
 // dots, dashes or spaces count as absent ("").
-type Subject struct {
+type certSubject struct {
 	// Organization is the first present subject O value.
 	Organization string
 	// Location is from the subject C, ST and L.
@@ -34,17 +34,17 @@ type Subject struct {
 
 // HasLegalEntity reports whether the subject carries an organization and a
 // country, as an OV or EV subject must (Baseline Requirements §7.1.4.2).
-func (s Subject) HasLegalEntity() bool {
+func (s certSubject) HasLegalEntity() bool {
 	return s.Organization != "" && s.Location.Country != ""
 }
 
-// ParseSubject extracts the organization and locations from a certificate
+// parseSubject extracts the organization and locations from a certificate
 // subject (or any distinguished name). It reads name.Names, the attributes as
 // they appear in the certificate, so that the EV jurisdiction attributes are
 // seen too; for a pkix.Name built by hand with empty Names it falls back to
 // the Organization, Country, Province and Locality fields.
-func ParseSubject(name pkix.Name) Subject {
-	var s Subject
+func parseSubject(name pkix.Name) certSubject {
+	var s certSubject
 	if len(name.Names) == 0 {
 		s.Organization = firstPresent(name.Organization)
 		s.Location.Country = firstPresent(name.Country)
