@@ -148,8 +148,8 @@ func (a *Assessment) Report() Report {
 		RedirectURI: a.RedirectURI,
 		Site: SiteReport{
 			Host: a.Site.Host, Port: a.Site.Port, ETLDPlusOne: a.Site.ETLDPlusOne,
-			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development,
-			DevelopmentReason: a.Site.DevelopmentReason, Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
+			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development != 0,
+			DevelopmentReason: a.Site.Development.String(), Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
 		},
 		Display: DisplayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
