@@ -128,6 +128,10 @@
 //   - Every read is bounded: the handshake by Timeout and MaxHandshakeBytes
 //     (a multi-megabyte chain fails fast with ErrTooLarge), each fetch by
 //     FetchTimeout and MaxFetchBytes, the CRL cache in entries and bytes.
+//   - A CRL is checked (issuer name, then signature over its signed part)
+//     before any of its entries is read, and is then kept as sorted serial
+//     numbers, less than its DER size: a forged CRL costs its bytes, a
+//     genuine one under twice its size while it is read.
 //   - Subject strings are sanitized before they are returned; they remain
 //     claims, to be shown only when [Report.LegalEntity] allows.
 //   - CDNs: a certificate served by a CDN names the CDN, not the app.
