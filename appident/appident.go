@@ -247,7 +247,7 @@ func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment,
 	if m := c.memo.get(key); m != nil && !force {
 		// The app was assessed before: if its evidence is still the
 		// cached one, so is the decision.
-		if m.a.Site.Development {
+		if m.a.Site.Development != 0 {
 			return m.assessment(now), nil
 		}
 		ev = evidence{dnsE: c.fresh(ctx, m.dnsKey, now), tlsE: c.fresh(ctx, m.tlsKey, now), looked: true}
@@ -274,7 +274,7 @@ func (c *Checker) assess(ctx context.Context, app App, force bool) (*Assessment,
 	}
 	var extra []label.Finding
 	m := &memoEntry{}
-	if !site.Development {
+	if site.Development == 0 {
 		extra = c.gather(ctx, a, strings.TrimSpace(app.ClientID), now, force, &ev)
 		m.dnsKey, m.tlsKey, m.dnsE, m.tlsE = ev.dnsKey, ev.tlsKey, ev.dnsE, ev.tlsE
 		m.stale = uint64(ev.stale)
@@ -314,8 +314,8 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 		Persona:   app.Persona,
 	}
 	d := c.policy.Decide(ev)
-	if a.Site.Development && !hasFindingPrefix(d.Findings, "site.development") {
-		reason := a.Site.DevelopmentReason
+	if a.Site.Development != 0 && !hasFindingPrefix(d.Findings, "site.development") {
+		reason := a.Site.Development.String()
 		if reason == "" {
 			reason = "a development target"
 		}

@@ -69,31 +69,32 @@ func TestAssessErrors(t *testing.T) {
 	ctx := context.Background()
 	good := []string{"https://app.examplehealth.com/cb"}
 	cases := []struct {
-		name string
-		app  appident.App
-		is   error
+		name   string
+		app    appident.App
+		is     error
+		reason string // the etld.Error's Reason, when etld refuses the URI
 	}{
-		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID},
-		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID},
-		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI},
-		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, etld.ErrEmpty},
-		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme},
-		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, etld.ErrUserinfo},
+		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID, ""},
+		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID, ""},
+		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI, ""},
+		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, nil, "empty"},
+		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme, "private-scheme"},
+		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, nil, "userinfo"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := c.Assess(ctx, tc.app)
-			if a != nil || !errors.Is(err, tc.is) {
+			if a != nil || err == nil || tc.is != nil && !errors.Is(err, tc.is) {
 				t.Fatalf("Assess = %v, %v; want nil, an error matching %v", a, err, tc.is)
 			}
 			if !strings.HasPrefix(err.Error(), "appident: ") {
 				t.Errorf("error %q lacks the prefix \"appident: \"", err)
 			}
-			if tc.is != appident.ErrNoClientID && tc.is != appident.ErrNoRedirectURI {
+			if tc.reason != "" {
 				var ue *appident.RedirectURIError
-				var pe *etld.ParseError
-				if !errors.As(err, &ue) || ue.URI != tc.app.RedirectURIs[0] || !errors.As(err, &pe) {
-					t.Errorf("error %v: want a *RedirectURIError for %q wrapping an *etld.ParseError", err, tc.app.RedirectURIs[0])
+				var pe *etld.Error
+				if !errors.As(err, &ue) || ue.URI != tc.app.RedirectURIs[0] || !errors.As(err, &pe) || pe.Reason != tc.reason {
+					t.Errorf("error %v: want a *RedirectURIError for %q wrapping an *etld.Error with reason %q", err, tc.app.RedirectURIs[0], tc.reason)
 				}
 			}
 		})
@@ -127,7 +128,7 @@ func TestDevelopmentTargetsAreNotLookedUp(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Assess: %v; a development target is not an error", err)
 			}
-			if !a.Site.Development || a.DNS != nil || a.TLS != nil || a.TLSErr != nil {
+			if a.Site.Development == 0 || a.DNS != nil || a.TLS != nil || a.TLSErr != nil {
 				t.Fatalf("site %+v, DNS %v, TLS %v %v: want a development target, nothing looked up", a.Site, a.DNS, a.TLS, a.TLSErr)
 			}
 			d := a.Display

@@ -1,7 +1,9 @@
 package appident
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
@@ -150,8 +152,8 @@ func (a *Assessment) Report() Report {
 		RedirectURI: a.RedirectURI,
 		Site: SiteReport{
 			Host: a.Site.Host, Port: a.Site.Port, ETLDPlusOne: a.Site.ETLDPlusOne,
-			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development,
-			DevelopmentReason: a.Site.DevelopmentReason, Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
+			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development != 0,
+			DevelopmentReason: a.Site.Development.String(), Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
 		},
 		Display: DisplayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
@@ -206,10 +208,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *TLSReport {
 		return t
 	}
 	t.Status = "ok"
-	t.Version = rep.VersionName
-	if t.Version == "" {
-		t.Version = tlsinspect.VersionName(rep.Version)
-	}
+	t.Version = versionName(rep.Version)
 	t.CertificateType = rep.Type.String()
 	t.Trusted, t.SelfSigned, t.HostnameMatch = rep.Trusted, rep.SelfSigned, rep.HostnameMatch
 	if !rep.NotBefore.IsZero() {
@@ -252,4 +251,22 @@ func severityName(s label.Severity) string {
 		return "should"
 	}
 	return "info"
+}
+
+// versionName spells a TLS version as the report's JSON does: "TLS1.0",
+// "TLS1.1", "TLS1.2", "TLS1.3", "SSL3.0", or hexadecimal for others.
+func versionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS1.0"
+	case tls.VersionTLS11:
+		return "TLS1.1"
+	case tls.VersionTLS12:
+		return "TLS1.2"
+	case tls.VersionTLS13:
+		return "TLS1.3"
+	case 0x0300:
+		return "SSL3.0"
+	}
+	return fmt.Sprintf("0x%04X", v)
 }

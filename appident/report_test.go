@@ -57,7 +57,7 @@ func TestReportJSONMatchesContract(t *testing.T) {
 			Want: "bxdcd0ff-5der-4c15-b2tf-r28b105aa845", Found: []string{"other", "bxdcd0ff-5der-4c15-b2tf-r28b105aa845"},
 			TTL: 300 * time.Second, Server: "127.0.0.1:53"},
 		TLS: &tlsinspect.Report{Host: "app.examplehealth.com", Port: 443, Address: "192.0.2.1:443",
-			Version: tls.VersionTLS13, VersionName: "TLS1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
+			Version: tls.VersionTLS13, CipherSuite: "TLS_AES_128_GCM_SHA256",
 			Type: tlsinspect.OV, Organization: "Example Health, Inc.",
 			Location: tlsinspect.Location{Country: "US", State: "MO", Locality: "Kansas City"},
 			Trusted:  true, HostnameMatch: true, NotBefore: nb, NotAfter: na,
@@ -181,13 +181,13 @@ func TestReportJSONNeverNullLists(t *testing.T) {
 func TestReportJSONDevelopmentTarget(t *testing.T) {
 	a := &appident.Assessment{
 		ClientID: "id", RedirectURI: "http://localhost:8080/cb",
-		Site:     etld.Site{Scheme: "http", Host: "localhost", Port: 8080, Development: true, DevelopmentReason: "localhost"},
+		Site:     etld.Site{Scheme: "http", Host: "localhost", Port: 8080, Development: etld.DevLocalhost},
 		Display:  label.Display{Domain: "localhost", Labels: []string{label.UnknownApp}},
 		Findings: []label.Finding{{Code: "site.development", Severity: label.Info, Message: "cannot be assessed"}},
 	}
 	m := decode(t, a)
 	checkField(t, m, true, "site", "development")
-	checkField(t, m, "localhost", "site", "development_reason")
+	checkField(t, m, etld.DevLocalhost.String(), "site", "development_reason")
 	// Not looked up, yet the objects the contract names are present, so a
 	// script reading dns.status or tls.status never meets a null.
 	checkField(t, m, "error", "dns", "status")

@@ -19,9 +19,9 @@ func ExamplePolicy_Decide() {
 		},
 		DNS: &dnsverify.Result{Status: dnsverify.StatusVerified, Name: "examplehealth.com", Want: "c1d2"},
 		TLS: &tlsinspect.Report{
-			Version: tls.VersionTLS13, VersionName: "TLS1.3",
-			Chain: []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com,O=Example Health\\, Inc."}},
-			Type:  tlsinspect.OV, Organization: "Example Health, Inc.",
+			Version: tls.VersionTLS13,
+			Chain:   []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com,O=Example Health\\, Inc."}},
+			Type:    tlsinspect.OV, Organization: "Example Health, Inc.",
 			Location: tlsinspect.Location{Country: "US", State: "MO", Locality: "Kansas City"},
 			Trusted:  true, HostnameMatch: true, Revocation: tlsinspect.RevocationGood,
 		},

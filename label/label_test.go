@@ -25,8 +25,8 @@ func TestMessagesSayWhatToFix(t *testing.T) {
 			"dns.txt_mismatch", `"old-id"`},
 		{"dv", func(e *Evidence) { e.TLS.Type = tlsinspect.DV },
 			"cert.dv", "get an OV or EV certificate (this one is DV)"},
-		{"legacy", func(e *Evidence) { e.TLS.Version = 0x0302; e.TLS.VersionName = "TLS1.1" },
-			"tls.version_legacy", "negotiated TLS1.1"},
+		{"legacy", func(e *Evidence) { e.TLS.Version = 0x0302 },
+			"tls.version_legacy", "negotiated TLS 1.1"},
 		{"port", func(e *Evidence) { e.Site.Port = 8443 }, "uri.port", "port 8443"},
 		{"tls error", func(e *Evidence) { e.TLS = nil; e.TLSErr = errors.New("egress: refused 10.0.0.1:443") },
 			"tls.not_assessed", "egress: refused 10.0.0.1:443"},
@@ -284,7 +284,7 @@ func TestLocation(t *testing.T) {
 
 func TestDevelopmentTarget(t *testing.T) {
 	ev := Evidence{
-		Site: etld.Site{Scheme: "http", Host: "127.0.0.1", Port: 8080, Development: true, DevelopmentReason: "IP literal, plain http, port 8080"},
+		Site: etld.Site{Scheme: "http", Host: "127.0.0.1", Port: 8080, Development: etld.DevIPLiteral | etld.DevPlainHTTP | etld.DevPort},
 		TLS:  nil, DNS: nil, AppName: "Local Dev", Validated: true,
 	}
 	d := DefaultPolicy().Decide(ev)

@@ -165,7 +165,7 @@ func (p *Policy) Decide(ev Evidence) Decision {
 			d.Display.Labels = []string{UnknownApp, Validated}
 		}
 		d.Display.Notice = NewNotice(NoticeUnknownApp)
-		if ev.Site.Development {
+		if ev.Site.Development != 0 {
 			d.Display.Notice = NewNotice(NoticeDevelopment)
 		}
 	}

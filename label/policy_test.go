@@ -29,7 +29,7 @@ func good() Evidence {
 		},
 		TLS: &tlsinspect.Report{
 			Host: "app.examplehealth.com", Port: 443, Address: "93.184.216.34:443",
-			Version: tls.VersionTLS13, VersionName: "TLS1.3",
+			Version:      tls.VersionTLS13,
 			Leaf:         &x509.Certificate{},
 			Chain:        []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com"}},
 			Type:         tlsinspect.OV,
@@ -76,8 +76,7 @@ func TestEachConditionWithholds(t *testing.T) {
 		{"plain http", func(e *Evidence) { e.Site.Scheme = "http"; e.Site.Port = 80 }, "uri.not_https", Must},
 		{"port 8443", func(e *Evidence) { e.Site.Port = 8443 }, "uri.port", Should},
 		{"development target", func(e *Evidence) {
-			e.Site.Development = true
-			e.Site.DevelopmentReason = "reserved name .test"
+			e.Site.Development = etld.DevReservedName
 		}, "site.development", Info},
 		{"dns not attempted", func(e *Evidence) { e.DNS = nil }, "dns.not_assessed", Should},
 		{"txt missing", func(e *Evidence) {
@@ -98,8 +97,8 @@ func TestEachConditionWithholds(t *testing.T) {
 		{"tls not attempted", func(e *Evidence) { e.TLS = nil }, "tls.not_assessed", Should},
 		{"tls failed", func(e *Evidence) { e.TLS = nil; e.TLSErr = errors.New("connection refused") }, "tls.not_assessed", Should},
 		{"handshake failed", func(e *Evidence) { e.TLS.Version = 0 }, "tls.handshake_failed", Should},
-		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11; e.TLS.VersionName = "TLS1.1" }, "tls.version_legacy", Should},
-		{"TLS 1.0", func(e *Evidence) { e.TLS.Version = tls.VersionTLS10; e.TLS.VersionName = "TLS1.0" }, "tls.version_legacy", Should},
+		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11 }, "tls.version_legacy", Should},
+		{"TLS 1.0", func(e *Evidence) { e.TLS.Version = tls.VersionTLS10 }, "tls.version_legacy", Should},
 		{"no certificate", func(e *Evidence) { e.TLS.Leaf = nil; e.TLS.Chain = nil }, "cert.none", Should},
 		{"untrusted", func(e *Evidence) { e.TLS.Trusted = false; e.TLS.TrustError = "x509: unknown authority" }, "cert.untrusted", Should},
 		{"hostname mismatch", func(e *Evidence) { e.TLS.HostnameMatch = false }, "cert.hostname_mismatch", Should},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/etld"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -72,18 +73,18 @@ func TestRequirementStatuses(t *testing.T) {
 		{"all met", func(*Evidence) {}, "MMMMMMMM"},
 		{"plain http on a public host", func(e *Evidence) { e.Site.Scheme, e.Site.Port = "http", 80 }, "NNMMMMM-"},
 		{"http loopback", func(e *Evidence) {
-			e.Site.Scheme, e.Site.Host, e.Site.Port, e.Site.Development = "http", "localhost", 8080, true
+			e.Site.Scheme, e.Site.Host, e.Site.Port, e.Site.Development = "http", "localhost", 8080, etld.DevLocalhost|etld.DevPlainHTTP|etld.DevPort
 			e.Site.ETLDPlusOne, e.Site.DisplayDomain, e.Site.PublicSuffix = "", "localhost", ""
 			e.DNS, e.TLS = nil, nil
 		}, "NNAAAAAN"},
 		{"port 8443", func(e *Evidence) { e.Site.Port = 8443 }, "MNMMMMMM"},
-		{"TLS 1.1", func(e *Evidence) { e.TLS.Version, e.TLS.VersionName = tls.VersionTLS11, "TLS1.1" }, "MMNMMMMM"},
+		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11 }, "MMNMMMMM"},
 		{"weak cipher from the report", func(e *Evidence) {
 			e.TLS.Findings = []tlsinspect.Finding{{Code: tlsinspect.CodeCipherWeak, Message: "3DES"}}
 		}, "MMNMMMMM"},
 		{"handshake failed", func(e *Evidence) {
 			e.TLS = &tlsinspect.Report{Host: e.Site.Host, Port: 443}
-			e.TLSErr = &tlsinspect.HandshakeError{Host: e.Site.Host, Port: 443, Reason: tlsinspect.ReasonTimeout}
+			e.TLSErr = fmt.Errorf("tlsinspect: %s:443: %w", e.Site.Host, tlsinspect.ErrTimeout)
 		}, "MMAAAMMM"},
 		{"not dialled", func(e *Evidence) { e.TLS = nil }, "MMAAAMMM"},
 		{"expired", func(e *Evidence) { e.TLS.Expired = true }, "MMMNMMMM"},
@@ -131,7 +132,7 @@ func TestDetailsCarryNoGoErrors(t *testing.T) {
 	ev.DNS.Status = dnsverify.StatusError
 	ev.DNS.Err = fmt.Errorf("wrapped: %w", &dnsverify.LookupError{Name: "examplehealth.com", Server: "192.0.2.53:53", Kind: dnsverify.KindTimeout, Err: errors.New("read udp 127.0.0.1:5353: i/o timeout")})
 	ev.TLS = nil
-	ev.TLSErr = &tlsinspect.HandshakeError{Host: "app.examplehealth.com", Port: 443, Reason: tlsinspect.ReasonRefused, Err: errors.New("dial tcp 192.0.2.1:443: connect: connection refused")}
+	ev.TLSErr = fmt.Errorf("%w: dial tcp 192.0.2.1:443: connect: connection refused", tlsinspect.ErrRefused)
 	d := DefaultPolicy().Decide(ev)
 	for _, r := range d.Requirements {
 		for _, s := range []string{r.Detail, r.Fix} {

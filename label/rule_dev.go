@@ -14,10 +14,10 @@ func (devRule) Meta() Meta {
 }
 
 func (devRule) Check(ev Evidence) Result {
-	if !ev.Site.Development {
+	if ev.Site.Development == 0 {
 		return Result{Status: NotApplicable, Detail: "not a development target"}
 	}
-	why := ev.Site.DevelopmentReason
+	why := ev.Site.Development.String()
 	if why == "" {
 		why = "a development target"
 	}

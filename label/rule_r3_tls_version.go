@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"strconv"
+	"net"
 
 	"github.com/consenttrust/appverify/internal/egress"
 	"github.com/consenttrust/appverify/tlsinspect"
@@ -26,11 +26,7 @@ func (tlsVersionRule) Check(ev Evidence) Result {
 	if res, ok := tlsAssessed(ev); !ok {
 		return res
 	}
-	name := ev.TLS.VersionName
-	if name == "" {
-		name = "version 0x" + strconv.FormatUint(uint64(ev.TLS.Version), 16)
-	}
-	name = bound(name, 40)
+	name := bound(tls.VersionName(ev.TLS.Version), 40)
 	res := Result{Status: Met, Detail: name + " negotiated"}
 	if ev.TLS.Version < tls.VersionTLS12 {
 		res.Status = NotMet
@@ -53,14 +49,14 @@ func (tlsVersionRule) Check(ev Evidence) Result {
 // in the list; Decide merges the findings by code).
 func tlsAssessed(ev Evidence) (Result, bool) {
 	sev := Should
-	if ev.Site.Development {
+	if ev.Site.Development != 0 {
 		sev = Info // not attempted on purpose
 	}
 	code, msg := tlsinspect.CodeHandshakeFailed, "no TLS handshake with "+quoteHost(ev)+" completed"
 	switch {
 	case ev.TLS == nil && ev.TLSErr == nil:
 		detail := "the redirect host was not dialled"
-		if ev.Site.Development {
+		if ev.Site.Development != 0 {
 			detail += ": a development target"
 		}
 		return Result{
@@ -97,7 +93,8 @@ func tlsAssessed(ev Evidence) (Result, bool) {
 // tlsFailure says in words why no handshake completed, without the error's
 // chain (which the findings carry).
 func tlsFailure(err error) string {
-	var hs *tlsinspect.HandshakeError
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
 	switch {
 	case err == nil:
 		return "no reason was given"
@@ -115,7 +112,9 @@ func tlsFailure(err error) string {
 		return "the server speaks only protocol versions older than TLS 1.0"
 	case errors.Is(err, tlsinspect.ErrNoCertificate):
 		return "the server presented no certificate"
-	case errors.As(err, &hs) && hs.Reason == tlsinspect.ReasonDial:
+	case errors.As(err, &dnsErr):
+		return "its address could not be looked up"
+	case errors.As(err, &opErr):
 		return "the host could not be reached"
 	}
 	return "the handshake failed"

@@ -26,7 +26,7 @@ func (txtRule) Check(ev Evidence) Result {
 	if ev.DNS == nil {
 		sev := Should
 		detail := "the TXT record at " + site + " was not looked up"
-		if ev.Site.Development {
+		if ev.Site.Development != 0 {
 			sev = Info
 			detail += ": a development target"
 		}

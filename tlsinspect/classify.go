@@ -21,44 +21,43 @@ var (
 // marking an EV certificate, for certificates that carry a CA's own EV OID
 // without (or before) the CA/Browser Forum's 2.23.140.1.1.
 //
-// Source: the union of Chromium's EV root metadata
-// (net/data/ssl/ev_roots/chrome-ev-root-store-inc.cc, formerly
-// net/cert/ev_root_ca_metadata.cc) and Mozilla's
-// security/certverifier/ExtendedValidation.cpp, restricted to CAs whose roots
-// are still in those programs; CAs distrusted by browsers (Symantec/VeriSign,
-// StartCom, WoSign, Camerfirma, E-Tugra, ...) are left out on purpose. The
-// table only decides the type: trust is decided by chain verification to the
-// configured roots, independently.
+// Source: exactly the CA-specific OIDs of Mozilla's
+// security/certverifier/ExtendedValidation.cpp and of Chromium's
+// net/data/ssl/chrome_root_store/root_store.textproto (ev_policy_oids), which
+// are checked in as testdata/ev_oids.txt with their commits and the date they
+// were copied; TestEVTableFollowsSources fails when the two differ. CAs the
+// browsers dropped (Symantec/VeriSign, GeoTrust, StartCom, WoSign,
+// Camerfirma, E-Tugra, Staat der Nederlanden, ...) are not in the sources and
+// so not here. The table only decides the type: trust is decided by chain
+// verification to the configured roots, independently.
 var caEVPolicies = []struct {
 	oid string
 	ca  string
 }{
-	{"2.16.840.1.114412.2.1", "DigiCert"},
+	{"2.16.756.1.89.1.2.1.1", "SwissSign"},
+	{"2.16.840.1.114404.1.1.2.4.1", "Trustwave (SecureTrust)"},
 	{"1.3.6.1.4.1.6449.1.2.1.5.1", "Sectigo (Comodo)"},
-	{"2.16.840.1.114028.10.1.2", "Entrust"},
-	{"1.3.6.1.4.1.4146.1.1", "GlobalSign"},
 	{"2.16.840.1.114413.1.7.23.3", "GoDaddy"},
 	{"2.16.840.1.114414.1.7.23.3", "Starfield"},
-	{"2.16.840.1.114414.1.7.24.3", "Starfield"},
-	{"1.3.6.1.4.1.14370.1.6", "GeoTrust (DigiCert)"},
-	{"2.16.840.1.114404.1.1.2.4.1", "SecureTrust / Trustwave"},
+	{"2.16.840.1.114412.2.1", "DigiCert"},
 	{"1.3.6.1.4.1.8024.0.2.100.1.2", "QuoVadis"},
-	{"2.16.756.1.89.1.2.1.1", "SwissSign"},
+	{"2.16.840.1.114028.10.1.2", "Entrust"},
 	{"2.16.578.1.26.1.3.3", "Buypass"},
 	{"1.3.6.1.4.1.34697.2.1", "AffirmTrust"},
 	{"1.3.6.1.4.1.34697.2.2", "AffirmTrust"},
 	{"1.3.6.1.4.1.34697.2.3", "AffirmTrust"},
 	{"1.3.6.1.4.1.34697.2.4", "AffirmTrust"},
-	{"1.2.392.200091.100.721.1", "SECOM Trust Systems"},
-	{"1.3.6.1.4.1.40869.1.1.22.3", "TWCA"},
-	{"1.3.6.1.4.1.7879.13.24.1", "T-Systems (Telekom Security)"},
+	{"1.2.616.1.113527.2.5.1.1", "Certum (Asseco)"},
 	{"1.3.6.1.4.1.14777.6.1.1", "Izenpe"},
 	{"1.3.6.1.4.1.14777.6.1.2", "Izenpe"},
-	{"1.2.616.1.113527.2.5.1.1", "Certum (Asseco)"},
+	{"1.3.6.1.4.1.7879.13.24.1", "T-Systems (Telekom Security)"},
+	{"1.3.6.1.4.1.40869.1.1.22.3", "TWCA"},
 	{"1.3.6.1.4.1.4788.2.202.1", "D-TRUST"},
 	{"1.3.159.1.17.1", "Actalis"},
-	{"1.2.156.112559.1.1.6.1", "GDCA"},
 	{"2.16.156.112554.3", "CFCA"},
+	{"1.2.392.200091.100.721.1", "SECOM Trust Systems"},
+	{"2.16.756.5.14.7.4.8", "WISeKey"},
+	{"1.2.156.112559.1.1.6.1", "GDCA"},
 }
 
 // policyOID is one recognised policy OID, kept in both forms the x509

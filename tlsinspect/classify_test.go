@@ -9,6 +9,8 @@ import (
 	"encoding/asn1"
 	"encoding/json"
 	"math/big"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,7 +53,9 @@ func TestClassify(t *testing.T) {
 		{"digicert ev", []string{"2.16.840.1.114412.2.1"}, EV},
 		{"sectigo ev", []string{"1.3.6.1.4.1.6449.1.2.1.5.1"}, EV},
 		{"entrust ev", []string{"2.16.840.1.114028.10.1.2"}, EV},
-		{"globalsign ev", []string{"1.3.6.1.4.1.4146.1.1"}, EV},
+		{"globalsign ev, with the CA/B Forum OID as its certificates carry", []string{"1.3.6.1.4.1.4146.1.1", "2.23.140.1.1"}, EV},
+		{"globalsign own ev oid alone: neither browser lists it", []string{"1.3.6.1.4.1.4146.1.1"}, Unknown},
+		{"wisekey ev", []string{"2.16.756.5.14.7.4.8"}, EV},
 		{"ca ev with cabf dv", []string{"2.23.140.1.2.1", "2.16.840.1.114412.2.1"}, EV},
 
 		// Near misses are not matches.
@@ -99,6 +103,46 @@ func TestClassifyParsed(t *testing.T) {
 		if got := Classify(c); got != tt.want {
 			t.Errorf("Classify(parsed %s) = %v, want %v", tt.policy, got, tt.want)
 		}
+	}
+}
+
+// TestEVTableFollowsSources: the table holds exactly the CA-specific EV
+// OIDs of the browsers' lists it follows (testdata/ev_oids.txt).
+func TestEVTableFollowsSources(t *testing.T) {
+	data, err := os.ReadFile("testdata/ev_oids.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string][]string{} // OID -> sources listing it
+	for line := range strings.Lines(string(data)) {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) < 2 || (f[0] != "mozilla" && f[0] != "chromium") {
+			t.Fatalf("bad line %q", line)
+		}
+		sources[f[1]] = append(sources[f[1]], f[0])
+	}
+	if len(sources["2.23.140.1.1"]) != 2 {
+		t.Errorf("the CA/Browser Forum OID is not in both sources: %v", sources["2.23.140.1.1"])
+	}
+	delete(sources, "2.23.140.1.1")
+	table := map[string]bool{}
+	for _, p := range caEVPolicies {
+		table[p.oid] = true
+		if sources[p.oid] == nil {
+			t.Errorf("%s (%s) is in the table but in neither source", p.oid, p.ca)
+		}
+	}
+	for oid, from := range sources {
+		if !table[oid] {
+			t.Errorf("%s (listed by %v) is missing from the table", oid, from)
+		}
+	}
+	wisekey := selfSigned(t, &x509.Certificate{Policies: oids(t, "2.16.756.5.14.7.4.8", "2.23.140.1.2.2")})
+	if got := Classify(wisekey); got != EV {
+		t.Errorf("WISeKey EV certificate classified %v", got)
 	}
 }
 

@@ -1,25 +1,29 @@
 package tlsinspect
 
 import (
+	"container/list"
 	"crypto/sha256"
 	"crypto/x509"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
-// CRLCache keeps fetched CRLs, parsed, per URL until their nextUpdate (or
-// MaxAge, whichever is sooner), so that inspecting many hosts whose
-// certificates share a CA fetches its CRL once. It is bounded in entries and
-// bytes, evicting the least recently used CRL. The zero value is ready to
-// use; it is safe for concurrent use. A cached CRL serves only certificates
-// of the issuer whose key verified it, and is still checked against each
+// CRLCache keeps fetched CRLs, checked and reduced, per URL and issuer until
+// their nextUpdate (or MaxAge, whichever is sooner), so that inspecting many
+// hosts whose certificates share a CA fetches its CRL once; concurrent
+// misses for one CRL share one fetch. It is bounded in entries and bytes,
+// evicting the least recently used CRL. The zero value is ready to use; it is
+// safe for concurrent use. A cached CRL serves only certificates of the
+// issuer whose key verified it, and is still checked against each
 // certificate and the time of each use.
 type CRLCache struct {
 	// MaxEntries bounds the number of CRLs kept. If zero, 64.
 	MaxEntries int
 	// MaxBytes bounds the memory the CRLs kept take. If zero, 64 MiB. A CRL
-	// is kept reduced to its revoked serial numbers, sorted (about 32 bytes
-	// per entry beside the serial number's own, less than its DER size); one
+	// is kept reduced to its revoked serial numbers, sorted (16 bytes per
+	// entry beside the serial number's own, less than its DER size); one
 	// that would take more than MaxBytes is not cached.
 	MaxBytes int64
 	// MaxAge bounds how long a CRL is kept, whatever its nextUpdate. If
@@ -27,127 +31,84 @@ type CRLCache struct {
 	// CA publishes CRLs valid for a week.
 	MaxAge time.Duration
 
-	mu       sync.Mutex
-	entries  map[string]*crlEntry
-	inflight map[string]chan struct{} // closed when the fetch of a URL ends
-	bytes    int64
-	tick     uint64
+	flight singleflight.Group
+
+	mu    sync.Mutex
+	lru   list.List // of *crlEntry, most recently used first
+	byKey map[string]*list.Element
+	bytes int64
 }
 
 type crlEntry struct {
-	set      *crlSet
-	size     int64
-	expires  time.Time
-	used     uint64
-	verified [sha256.Size]byte // hash of the issuer certificate whose key verified crl
+	key     string
+	set     *crlSet
+	expires time.Time
 }
 
 // defaultCRLCache is used by Inspectors whose CRLCache is nil.
 var defaultCRLCache = &CRLCache{}
 
-func (c *CRLCache) limits() (int, int64, time.Duration) {
-	n, b, age := c.MaxEntries, c.MaxBytes, c.MaxAge
-	if n <= 0 {
-		n = 64
-	}
-	if b <= 0 {
-		b = 64 << 20
-	}
-	if age <= 0 {
-		age = 12 * time.Hour
-	}
-	return n, b, age
+// crlKey names the CRL at url as verified by issuer's key.
+func crlKey(url string, issuer *x509.Certificate) string {
+	h := sha256.Sum256(issuer.Raw)
+	return string(h[:]) + url
 }
 
-// get returns the CRL cached for url if it is still fresh at now and its
-// signature was verified with issuer, or nil.
-func (c *CRLCache) get(url string, issuer *x509.Certificate, now time.Time) *crlSet {
+func (c *CRLCache) limits() (int, int64, time.Duration) {
+	return int(orDefault(int64(c.MaxEntries), 64)), orDefault(c.MaxBytes, 64<<20), orDefault(c.MaxAge, 12*time.Hour)
+}
+
+// get returns the CRL cached under key if it is still fresh at now, or nil.
+func (c *CRLCache) get(key string, now time.Time) *crlSet {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[url]
+	el, ok := c.byKey[key]
 	if !ok {
 		return nil
 	}
+	e := el.Value.(*crlEntry)
 	if !now.Before(e.expires) {
-		c.removeLocked(url, e)
+		c.removeLocked(el)
 		return nil
 	}
-	if e.verified != sha256.Sum256(issuer.Raw) {
-		return nil
-	}
-	c.tick++
-	e.used = c.tick
+	c.lru.MoveToFront(el)
 	return e.set
 }
 
-// put caches set, a CRL whose signature issuer verified, fetched from url at
-// now.
-func (c *CRLCache) put(url string, set *crlSet, issuer *x509.Certificate, now time.Time) {
+// put caches set, fetched at now, under key.
+func (c *CRLCache) put(key string, set *crlSet, now time.Time) {
 	maxEntries, maxBytes, maxAge := c.limits()
-	size := set.size
 	expires := set.header.NextUpdate
 	if limit := now.Add(maxAge); expires.IsZero() || expires.After(limit) {
 		expires = limit
 	}
-	if size > maxBytes || !now.Before(expires) {
+	if set.size > maxBytes || !now.Before(expires) {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = make(map[string]*crlEntry)
+	if c.byKey == nil {
+		c.byKey = make(map[string]*list.Element)
 	}
-	if old, ok := c.entries[url]; ok {
-		c.removeLocked(url, old)
+	if old, ok := c.byKey[key]; ok {
+		c.removeLocked(old)
 	}
-	for len(c.entries) >= maxEntries || c.bytes+size > maxBytes {
-		var lruURL string
-		var lru *crlEntry
-		for u, e := range c.entries {
-			if lru == nil || e.used < lru.used {
-				lruURL, lru = u, e
-			}
-		}
-		if lru == nil {
-			break
-		}
-		c.removeLocked(lruURL, lru)
+	for c.lru.Len() > 0 && (c.lru.Len() >= maxEntries || c.bytes+set.size > maxBytes) {
+		c.removeLocked(c.lru.Back())
 	}
-	c.tick++
-	c.entries[url] = &crlEntry{set: set, size: size, expires: expires, used: c.tick, verified: sha256.Sum256(issuer.Raw)}
-	c.bytes += size
+	c.byKey[key] = c.lru.PushFront(&crlEntry{key: key, set: set, expires: expires})
+	c.bytes += set.size
 }
 
-// join registers a fetch of url. The first caller leads: it fetches and must
-// call done when it has put the result (or failed). Later callers get the
-// leader's channel, closed when it is done, and then look in the cache again.
-func (c *CRLCache) join(url string) (leader bool, wait <-chan struct{}, done func()) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ch, ok := c.inflight[url]; ok {
-		return false, ch, nil
-	}
-	if c.inflight == nil {
-		c.inflight = make(map[string]chan struct{})
-	}
-	ch := make(chan struct{})
-	c.inflight[url] = ch
-	return true, ch, func() {
-		c.mu.Lock()
-		delete(c.inflight, url)
-		c.mu.Unlock()
-		close(ch)
-	}
-}
-
-func (c *CRLCache) removeLocked(url string, e *crlEntry) {
-	delete(c.entries, url)
-	c.bytes -= e.size
+func (c *CRLCache) removeLocked(el *list.Element) {
+	e := c.lru.Remove(el).(*crlEntry)
+	delete(c.byKey, e.key)
+	c.bytes -= e.set.size
 }
 
 // Len returns the number of CRLs cached.
 func (c *CRLCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.entries)
+	return c.lru.Len()
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,25 +38,36 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 }
 
 // checkLeafRevocation fills rep's revocation fields for leaf, issued by
-// issuer.
+// issuer: from the staple if it verifies and is at most MaxStapleAge old,
+// else from the CRLs, else from the OCSP responders; else, if an old staple
+// said revoked, from it.
 func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *Report, leaf, issuer *x509.Certificate, staple []byte, now time.Time) {
 	var why []string
-	done := func(chk RevocationCheck) {
+	done := func(chk revocationCheck) {
 		rep.Revocation = chk.Status
 		rep.RevocationSource = chk.Source
 		rep.RevocationURL = chk.URL
+		rep.RevocationAt = chk.At
 		if chk.Status == RevocationRevoked {
 			rep.RevocationReason = chk.Detail
 		}
 	}
+	var oldRevoked *revocationCheck // an old staple that says revoked
 	if len(staple) > 0 {
-		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
-		if err == nil {
-			chk.Source = SourceStapled
+		chk, err := checkOCSPResponse(staple, leaf, issuer, now)
+		chk.Source = SourceStapled
+		switch maxAge := orDefault(in.MaxStapleAge, defaultMaxStapleAge); {
+		case err != nil:
+			why = append(why, "stapled: "+trimErr(err))
+		case in.MaxStapleAge < 0 || now.Sub(chk.At) > maxAge:
+			why = append(why, fmt.Sprintf("stapled: produced at %s, older than the %v allowed", chk.At.UTC().Format(time.RFC3339), maxAge))
+			if chk.Status == RevocationRevoked {
+				oldRevoked = &chk
+			}
+		default:
 			done(chk)
 			return
 		}
-		why = append(why, "stapled: "+trimErr(err))
 	}
 	for _, u := range fetchable(leaf.CRLDistributionPoints) {
 		chk, err := f.crl(ctx, u, leaf, issuer, now)
@@ -72,6 +84,10 @@ func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *R
 			return
 		}
 		why = append(why, "OCSP "+u+": "+trimErr(err))
+	}
+	if oldRevoked != nil {
+		done(*oldRevoked)
+		return
 	}
 	if len(why) == 0 {
 		rep.RevocationReason = "no stapled response and no CRL or OCSP URL"
@@ -111,10 +127,15 @@ func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x
 				rep.Revocation = RevocationRevoked
 				rep.RevocationSource = chk.Source
 				rep.RevocationURL = chk.URL
+				rep.RevocationAt = chk.At
 				rep.RevocationReason = fmt.Sprintf("issuing CA certificate %q %s", caName(ca), chk.Detail)
 				return true
 			}
-			break // good
+			// good: a good leaf status rests on this CRL too
+			if rep.Revocation == RevocationGood && chk.At.Before(rep.RevocationAt) {
+				rep.RevocationAt = chk.At
+			}
+			break
 		}
 	}
 	return false
@@ -122,15 +143,15 @@ func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x
 
 // caName names a CA certificate in a revocation reason.
 func caName(c *x509.Certificate) string {
-	if n := Sanitize(c.Subject.CommonName); n != "" {
+	if n := safetext.Sanitize(c.Subject.CommonName); n != "" {
 		return n
 	}
-	return Sanitize(c.Subject.String())
+	return safetext.Sanitize(c.Subject.String())
 }
 
 func trimErr(err error) string {
 	s := err.Error()
-	s = strings.TrimPrefix(s, ErrUnusableResponse.Error()+": ")
+	s = strings.TrimPrefix(s, errUnusable.Error()+": ")
 	return strings.TrimPrefix(s, "tlsinspect: ")
 }
 
@@ -150,8 +171,8 @@ func fetchable(urls []string) []string {
 	return out
 }
 
-// ErrFetch is wrapped by errors of OCSP and CRL fetches.
-var ErrFetch = errors.New("tlsinspect: revocation fetch failed")
+// errFetch is wrapped by errors of OCSP and CRL fetches.
+var errFetch = errors.New("tlsinspect: revocation fetch failed")
 
 // fetcher makes the OCSP and CRL requests of one inspection.
 type fetcher struct {
@@ -184,10 +205,31 @@ func (f *fetcher) client() *http.Client {
 	}
 }
 
-// get fetches u (POSTing body when non-nil) within FetchTimeout and
-// MaxFetchBytes.
+// fetchLimit returns the time a fetch starting now has: FetchTimeout, or
+// less when ctx's deadline comes sooner, and which of the two it is.
+func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
+	limit, by := orDefault(f.in.FetchTimeout, defaultFetchTimeout), "FetchTimeout"
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
+		limit, by = max(time.Until(d), 0), "the caller's deadline"
+	}
+	return limit, by
+}
+
+// timedOut is the error of a fetch cut by its deadline: it states the
+// deadline in force and wraps errFetch and context.DeadlineExceeded (or
+// context.Canceled, when the caller gave up).
+func timedOut(ctx context.Context, limit time.Duration, by string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("%w: %w", errFetch, context.Canceled)
+	}
+	return fmt.Errorf("%w: timed out after %v (%s): %w", errFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
+}
+
+// get fetches u (POSTing body when non-nil) within FetchTimeout (or ctx's
+// sooner deadline) and MaxFetchBytes.
 func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+	limit, by := f.fetchLimit(ctx)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	method := http.MethodGet
 	var rd io.Reader
@@ -196,7 +238,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
@@ -204,81 +246,88 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	resp, err := f.client().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %d", ErrFetch, resp.StatusCode)
+		return nil, fmt.Errorf("%w: HTTP status %d", errFetch, resp.StatusCode)
 	}
-	limit := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
-	if resp.ContentLength > limit {
-		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, limit)
+	maxBytes := orDefault(f.in.MaxFetchBytes, defaultMaxFetchBytes)
+	if resp.ContentLength > maxBytes {
+		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", errFetch, resp.ContentLength, maxBytes)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	var data []byte
+	if resp.ContentLength >= 0 {
+		// One allocation of the announced size; a short body is an error.
+		data = make([]byte, resp.ContentLength)
+		_, err = io.ReadFull(resp.Body, data)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: timed out after %v", ErrFetch, orDefault(f.in.FetchTimeout, DefaultFetchTimeout))
+			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, limit)
+	if int64(len(data)) > maxBytes {
+		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", errFetch, maxBytes)
 	}
 	return data, nil
 }
 
-func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+// crl checks leaf, issued by issuer, against the CRL at u: the cached one if
+// fresh, else one fetched for this and every concurrent miss. The fetch
+// belongs to no caller: it runs to its FetchTimeout and fills the cache even
+// when the caller that started it stops waiting (at its own deadline).
+func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	cache := f.in.CRLCache
 	if cache == nil {
 		cache = defaultCRLCache
 	}
-	cached := func() (RevocationCheck, bool) {
-		if set := cache.get(u, issuer, now); set != nil {
-			if err := checkCRLHeader(set.header, u, leaf, issuer, now, true); err == nil {
-				return set.check(u, leaf), true
+	key := crlKey(u, issuer)
+	set := cache.get(key, now)
+	if set == nil {
+		start := time.Now()
+		ch := cache.flight.DoChan(key, func() (any, error) {
+			g := fetcher{in: f.in}
+			defer g.close()
+			raw, err := g.get(context.WithoutCancel(ctx), u, nil, "")
+			if err != nil {
+				return nil, err
 			}
-		}
-		return RevocationCheck{}, false
-	}
-	if chk, ok := cached(); ok {
-		return chk, nil
-	}
-	// Concurrent misses for one URL wait for a single fetch, once; a CRL
-	// that then does not fit this certificate is fetched afresh.
-	if leader, wait, done := cache.join(u); leader {
-		defer done()
-	} else {
+			set, err := parseCRL(raw, issuer, now)
+			if err != nil {
+				return nil, err
+			}
+			cache.put(key, set, now)
+			return set, nil
+		})
+		// The flight ends within FetchTimeout and the time to read what
+		// it fetched (at most MaxFetchBytes); a caller may stop sooner.
 		select {
-		case <-wait:
+		case r := <-ch:
+			if r.Err != nil {
+				return revocationCheck{}, r.Err
+			}
+			set = r.Val.(*crlSet)
 		case <-ctx.Done():
-			return RevocationCheck{}, fmt.Errorf("%w: %v", ErrFetch, ctx.Err())
-		}
-		if chk, ok := cached(); ok {
-			return chk, nil
+			d, _ := ctx.Deadline()
+			return revocationCheck{}, timedOut(ctx, d.Sub(start), "the caller's deadline")
 		}
 	}
-	raw, err := f.get(ctx, u, nil, "")
-	if err != nil {
-		return RevocationCheck{}, err
+	if err := checkCRLHeader(set.header, u, leaf, issuer, now); err != nil {
+		return revocationCheck{}, err
 	}
-	crl, err := x509.ParseRevocationList(raw)
-	if err != nil {
-		return RevocationCheck{}, unusable("CRL: %v", err)
-	}
-	if err := checkCRLHeader(crl, u, leaf, issuer, now, false); err != nil {
-		return RevocationCheck{}, err
-	}
-	set := newCRLSet(crl)
-	cache.put(u, set, issuer, now)
 	return set.check(u, leaf), nil
 }
 
-func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	req, err := ocsp.CreateRequest(leaf, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return RevocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", ErrFetch, err)
+		return revocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", errFetch, err)
 	}
 	var raw []byte
 	// RFC 5019 §5: GET when the encoded request is short, for caching.
@@ -288,11 +337,11 @@ func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certifi
 		raw, err = f.get(ctx, u, req, "application/ocsp-request")
 	}
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	chk, err := CheckOCSPResponse(raw, leaf, issuer, now)
+	chk, err := checkOCSPResponse(raw, leaf, issuer, now)
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	chk.URL = u
 	return chk, nil

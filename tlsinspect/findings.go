@@ -31,7 +31,7 @@ const (
 	// self-signed root) is signed with SHA-1 or MD5.
 	CodeSHA1Signature = "cert.sha1_signature"
 	// CodeValidityTooLong: the leaf's validity period exceeds the CA/Browser
-	// Forum maximum for its issuance date (see [MaxValidity]).
+	// Forum maximum for its issuance date (see doc.go).
 	CodeValidityTooLong = "cert.validity_too_long"
 	// CodeNoRevocationPointer: the leaf has neither a CRL distribution point
 	// nor an OCSP responder, and no stapled response was sent.

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net"
 	"os"
@@ -30,7 +31,7 @@ type Inspector struct {
 	// FetchDialer makes OCSP and CRL fetches. If nil, Dialer is used.
 	FetchDialer Dialer
 	// Roots are the trusted roots. If nil, the system pool; where the system
-	// has none, Mozilla's bundle (see MozillaRoots).
+	// has none, Mozilla's bundle (see mozillaRoots).
 	Roots *x509.CertPool
 	// Intermediates are extra intermediate certificates for chain building,
 	// beside those the server presents. If nil, only the presented ones.
@@ -62,6 +63,15 @@ type Inspector struct {
 	// status is then unknown with reason "not checked". If false (the
 	// default), revocation is checked.
 	NoRevocation bool
+	// MaxStapleAge is the age of the oldest stapled OCSP response that
+	// counts, by the responder's thisUpdate. An older staple, however long
+	// its nextUpdate lets it live, does not decide: the CRL distribution
+	// points are consulted, then the OCSP responders, as when nothing is
+	// stapled (an older staple that says revoked still counts when they all
+	// fail: a revocation stays true). If zero, defaultMaxStapleAge (12
+	// hours, the window within which a revocation must be seen). A
+	// negative value makes no staple count.
+	MaxStapleAge time.Duration
 	// CRLCache keeps fetched CRLs. If nil, a cache shared by every
 	// Inspector of the process (64 CRLs, 64 MiB, 12 hours at most).
 	CRLCache *CRLCache
@@ -69,10 +79,11 @@ type Inspector struct {
 
 // Defaults of the Inspector fields.
 const (
-	DefaultTimeout           = 10 * time.Second
-	DefaultFetchTimeout      = 5 * time.Second
-	DefaultMaxFetchBytes     = 10 << 20
-	DefaultMaxHandshakeBytes = 256 << 10
+	defaultTimeout           = 10 * time.Second
+	defaultFetchTimeout      = 5 * time.Second
+	defaultMaxFetchBytes     = 10 << 20
+	defaultMaxHandshakeBytes = 256 << 10
+	defaultMaxStapleAge      = 12 * time.Hour
 )
 
 // maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.
@@ -148,7 +159,7 @@ var handshakeSuites = func() []uint16 {
 // Port, Address if a connection was made, and a finding) and a
 // *HandshakeError, which matches ErrTimeout, ErrRefused, ErrClosed,
 // ErrNotTLS, ErrLegacyTLSOnly, ErrTooLarge or ErrNoCertificate under
-// errors.Is according to its Reason. An empty host or a port outside 1–65535
+// errors.Is according to its failReason. An empty host or a port outside 1–65535
 // returns a nil report and an error wrapping ErrInvalidTarget.
 //
 // Revocation is checked only for a chain that verified: the stapled OCSP
@@ -169,10 +180,10 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 		var he *HandshakeError
 		rep.add(CodeHandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
 		if errors.As(err, &he) {
-			switch he.Reason {
-			case ReasonLegacyOnly:
+			switch he.reason {
+			case reasonLegacyOnly:
 				rep.add(CodeLegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
-			case ReasonNoCertificate:
+			case reasonNoCertificate:
 				rep.add(CodeNoCertificate, "the server presented no certificate")
 			}
 		}
@@ -180,11 +191,10 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	}
 
 	rep.Version = state.Version
-	rep.VersionName = VersionName(state.Version)
 	rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
-	if state.Version < tls.VersionTLS12 {
-		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", rep.VersionName)
-		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", rep.VersionName)
+	if v := tls.VersionName(state.Version); state.Version < tls.VersionTLS12 {
+		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", v)
+		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", v)
 	}
 	if weakSuite(state.Version, state.CipherSuite) {
 		rep.add(CodeCipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
@@ -203,11 +213,11 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	chains := in.verify(rep, certs, now)
 	in.judgeCertificate(rep, leaf, certs, now)
 
-	subject := ParseSubject(leaf.Subject)
+	subject := parseSubject(leaf.Subject)
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
 		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
-	if cdn, why := DetectCDNForHost(leaf, host); cdn {
+	if cdn, why := DetectCDN(leaf, host); cdn {
 		rep.CDN, rep.CDNReason = true, why
 		rep.add(CodeCDN, "%s; its organization is not the app's", why)
 	} else {
@@ -244,20 +254,24 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 
 // handshake dials and completes a TLS handshake, setting rep.Address.
 func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.ConnectionState, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(in.Timeout, DefaultTimeout))
+	limit := orDefault(in.Timeout, defaultTimeout)
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
+		limit = max(time.Until(d), 0)
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	fail := func(r Reason, err error) (tls.ConnectionState, error) {
-		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err}
+	fail := func(r failReason, err error) (tls.ConnectionState, error) {
+		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, reason: r, Err: err, Deadline: limit}
 	}
 	raw, err := in.dialer().DialContext(ctx, "tcp", net.JoinHostPort(rep.Host, strconv.Itoa(rep.Port)))
 	if err != nil {
 		switch {
 		case isTimeout(ctx, err):
-			return fail(ReasonTimeout, err)
+			return fail(reasonTimeout, err)
 		case errors.Is(err, syscall.ECONNREFUSED):
-			return fail(ReasonRefused, err)
+			return fail(reasonRefused, err)
 		}
-		return fail(ReasonDial, err)
+		return fail(reasonDial, err)
 	}
 	defer raw.Close()
 	if a := raw.RemoteAddr(); a != nil {
@@ -266,7 +280,7 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	if d, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(d)
 	}
-	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, DefaultMaxHandshakeBytes)}
+	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, defaultMaxHandshakeBytes)}
 	sni := rep.Host
 	if net.ParseIP(strings.Trim(sni, "[]")) != nil {
 		sni = "" // SNI carries host names only (RFC 6066 §3)
@@ -283,30 +297,32 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	}
 	state := conn.ConnectionState()
 	if len(state.PeerCertificates) == 0 {
-		return fail(ReasonNoCertificate, nil)
+		return fail(reasonNoCertificate, nil)
 	}
 	return state, nil
 }
 
-func handshakeReason(ctx context.Context, lc *limitConn, err error) Reason {
-	msg := err.Error()
+func handshakeReason(ctx context.Context, lc *limitConn, err error) failReason {
 	switch {
-	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(msg, "exceeds maximum"):
-		return ReasonTooLarge
+	// crypto/tls gives a handshake message over its own size limit
+	// (maxHandshake, maxHandshakeCertificateMsg) no type: its text is the
+	// only mark, and the one message text matched here.
+	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(err.Error(), "exceeds maximum"):
+		return reasonTooLarge
 	case isTimeout(ctx, err):
-		return ReasonTimeout
-	case strings.Contains(msg, "protocol version not supported") || strings.Contains(msg, "unsupported protocol version"):
-		return ReasonLegacyOnly
+		return reasonTimeout
+	case lc.in.alert == alertProtocolVersion || lc.out.alert == alertProtocolVersion:
+		return reasonLegacyOnly
 	}
 	var rh tls.RecordHeaderError
 	if errors.As(err, &rh) {
-		return ReasonNotTLS
+		return reasonNotTLS
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
-		return ReasonClosed
+		return reasonClosed
 	}
-	return ReasonOther
+	return reasonOther
 }
 
 func isTimeout(ctx context.Context, err error) bool {
@@ -319,11 +335,13 @@ func isTimeout(ctx context.Context, err error) bool {
 
 var errHandshakeLimit = errors.New("tlsinspect: handshake byte limit reached")
 
-// limitConn fails reads once max bytes have been read.
+// limitConn fails reads once max bytes have been read, and watches the
+// plaintext alerts each side sends.
 type limitConn struct {
 	net.Conn
 	remaining int64
 	exceeded  bool
+	in, out   alertWatch
 }
 
 func (c *limitConn) Read(p []byte) (int, error) {
@@ -336,7 +354,58 @@ func (c *limitConn) Read(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Read(p)
 	c.remaining -= int64(n)
+	c.in.feed(p[:n])
 	return n, err
+}
+
+func (c *limitConn) Write(p []byte) (int, error) {
+	c.out.feed(p)
+	return c.Conn.Write(p)
+}
+
+// alertProtocolVersion is the protocol_version alert (RFC 8446 §6.2): the
+// server refused every version offered, or the client the one it chose.
+const alertProtocolVersion = 70
+
+// alertWatch follows the TLS record layer of one direction of a connection
+// (record headers are never encrypted) and keeps the description of the
+// last plaintext alert: a record of type alert and length 2 (encrypted
+// alerts are longer, or of type application_data in TLS 1.3).
+type alertWatch struct {
+	hdr   [5]byte
+	nhdr  int // header bytes seen of the current record
+	left  int // body bytes still to come
+	body  [2]byte
+	nbody int
+	alert int // description of the last plaintext alert (0 before any: close_notify never matters here)
+}
+
+func (w *alertWatch) feed(p []byte) {
+	for len(p) > 0 {
+		if w.nhdr < len(w.hdr) {
+			k := copy(w.hdr[w.nhdr:], p)
+			w.nhdr, p = w.nhdr+k, p[k:]
+			if w.nhdr == len(w.hdr) {
+				w.left, w.nbody = int(w.hdr[3])<<8|int(w.hdr[4]), 0
+				if w.left == 0 {
+					w.nhdr = 0
+				}
+			}
+			continue
+		}
+		k := min(len(p), w.left)
+		plainAlert := w.hdr[0] == 21 && w.hdr[3] == 0 && w.hdr[4] == 2
+		if plainAlert {
+			w.nbody += copy(w.body[w.nbody:], p[:k])
+		}
+		w.left, p = w.left-k, p[k:]
+		if w.left == 0 {
+			if plainAlert && w.nbody == 2 {
+				w.alert = int(w.body[1])
+			}
+			w.nhdr = 0
+		}
+	}
 }
 
 // verify sets Trusted and TrustError and returns the verified chains.
@@ -431,8 +500,8 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 			break
 		}
 	}
-	if maxDays, ok := MaxValidity(leaf.NotBefore); ok {
-		if days := ValidityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
+	if maxDays, ok := maxValidity(leaf.NotBefore); ok {
+		if days := validityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
 			rep.add(CodeValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
 				days, maxDays, leaf.NotBefore.UTC().Format("2006-01-02"))
 		}
@@ -475,29 +544,11 @@ func weakSuite(version, suite uint16) bool {
 	return version < tls.VersionTLS13 && !strongSuites[suite]
 }
 
-// VersionName returns "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", or "SSL3.0"
-// and a hexadecimal form for others.
-func VersionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	case 0x0300:
-		return "SSL3.0"
-	}
-	return fmt.Sprintf("0x%04X", v)
-}
-
 func certInfo(c *x509.Certificate) CertInfo {
 	kind, bits, _ := keyStrength(c)
 	return CertInfo{
-		Subject:            Sanitize(c.Subject.String()),
-		Issuer:             Sanitize(c.Issuer.String()),
+		Subject:            safetext.Sanitize(c.Subject.String()),
+		Issuer:             safetext.Sanitize(c.Issuer.String()),
 		Serial:             c.SerialNumber.Text(16),
 		DNSNames:           c.DNSNames,
 		NotBefore:          c.NotBefore,

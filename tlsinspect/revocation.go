@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
-	"unsafe"
 
 	"golang.org/x/crypto/ocsp"
 )
@@ -23,21 +21,21 @@ const (
 	SourceOCSP    = "ocsp"
 )
 
-// ClockSkew is how far in the future an OCSP response's or CRL's thisUpdate
+// clockSkew is how far in the future an OCSP response's or CRL's thisUpdate
 // may be and still be accepted.
-const ClockSkew = 5 * time.Minute
+const clockSkew = 5 * time.Minute
 
 // maxOCSPAge bounds the age of an OCSP response without nextUpdate: the
 // Baseline Requirements (§4.9.10) cap an OCSP response's validity at 10 days.
 const maxOCSPAge = 10 * 24 * time.Hour
 
-// ErrUnusableResponse is wrapped by every error of CheckOCSPResponse and
-// CheckCRL: the response or CRL cannot be relied upon, and the status stays
+// errUnusable is wrapped by every error of checkOCSPResponse and
+// checkCRL: the response or CRL cannot be relied upon, and the status stays
 // unknown.
-var ErrUnusableResponse = errors.New("tlsinspect: unusable revocation response")
+var errUnusable = errors.New("tlsinspect: unusable revocation response")
 
-// RevocationCheck is the outcome of one revocation source.
-type RevocationCheck struct {
+// revocationCheck is the outcome of one revocation source.
+type revocationCheck struct {
 	Status Revocation
 	// Source is SourceStapled, SourceCRL or SourceOCSP.
 	Source string
@@ -48,25 +46,28 @@ type RevocationCheck struct {
 	// NextUpdate is when newer information will be available (zero if not
 	// given).
 	NextUpdate time.Time
+	// At is when the status was produced: an OCSP response's thisUpdate, or
+	// when a CRL was fetched.
+	At time.Time
 }
 
 func unusable(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUnusableResponse}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{errUnusable}, args...)...)
 }
 
-// CheckOCSPResponse checks a DER OCSP response (RFC 6960) about leaf, issued
+// checkOCSPResponse checks a DER OCSP response (RFC 6960) about leaf, issued
 // by issuer, at now. The response must be signed by issuer itself, or by a
 // delegated responder whose certificate issuer signed, that carries the
 // OCSP-signing extended key usage and is valid at now; it must be about
 // leaf's serial number and name issuer in its CertID (issuer name and key
-// hashes); its thisUpdate may not be more than ClockSkew in the
+// hashes); its thisUpdate may not be more than clockSkew in the
 // future and its nextUpdate must not have passed (a response without
 // nextUpdate may be at most 10 days old). Any failure returns an error
-// wrapping ErrUnusableResponse and a zero RevocationCheck (status unknown);
+// wrapping errUnusable and a zero revocationCheck (status unknown);
 // an "unknown" certificate status is such a failure too.
-func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func checkOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	if leaf == nil || issuer == nil {
-		return RevocationCheck{}, unusable("no certificate or issuer")
+		return revocationCheck{}, unusable("no certificate or issuer")
 	}
 	// With a nil issuer the library checks only the signature of an
 	// embedded responder certificate; the issuer checks are done here, with
@@ -75,33 +76,37 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 	if err != nil {
 		var re ocsp.ResponseError
 		if errors.As(err, &re) {
-			return RevocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
+			return revocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
 		}
-		if strings.Contains(err.Error(), "no response matching") {
-			return RevocationCheck{}, unusable("OCSP response is for another serial number")
+		// A response that parses without the certificate has none for it.
+		var pe ocsp.ParseError
+		if errors.As(err, &pe) {
+			if _, err2 := ocsp.ParseResponseForCert(raw, nil, nil); err2 == nil {
+				return revocationCheck{}, unusable("OCSP response is for another serial number")
+			}
 		}
-		return RevocationCheck{}, unusable("OCSP response: %v", err)
+		return revocationCheck{}, unusable("OCSP response: %v", err)
 	}
 	if resp.SerialNumber == nil || leaf.SerialNumber == nil || resp.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
-		return RevocationCheck{}, unusable("OCSP response is for another serial number")
+		return revocationCheck{}, unusable("OCSP response is for another serial number")
 	}
 	if !ocspAboutIssuer(resp, leaf, issuer) {
-		return RevocationCheck{}, unusable("OCSP response is about another issuer's certificate")
+		return revocationCheck{}, unusable("OCSP response is about another issuer's certificate")
 	}
 	if err := checkOCSPSigner(resp, issuer, now); err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(now.Add(ClockSkew)) {
-		return RevocationCheck{}, unusable("OCSP thisUpdate %v is in the future", resp.ThisUpdate)
+	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(now.Add(clockSkew)) {
+		return revocationCheck{}, unusable("OCSP thisUpdate %v is in the future", resp.ThisUpdate)
 	}
 	if resp.NextUpdate.IsZero() {
 		if now.Sub(resp.ThisUpdate) > maxOCSPAge {
-			return RevocationCheck{}, unusable("OCSP response without nextUpdate is older than 10 days")
+			return revocationCheck{}, unusable("OCSP response without nextUpdate is older than 10 days")
 		}
 	} else if !now.Before(resp.NextUpdate) {
-		return RevocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
+		return revocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
 	}
-	chk := RevocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate}
+	chk := revocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate, At: resp.ThisUpdate}
 	switch resp.Status {
 	case ocsp.Good:
 		chk.Status = RevocationGood
@@ -109,7 +114,7 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 		chk.Status = RevocationRevoked
 		chk.Detail = revokedDetail(resp.RevokedAt, resp.RevocationReason)
 	default:
-		return RevocationCheck{}, unusable("OCSP status unknown")
+		return revocationCheck{}, unusable("OCSP status unknown")
 	}
 	return chk, nil
 }
@@ -204,143 +209,6 @@ var (
 	oidDeltaCRLIndicator        = asn1.ObjectIdentifier{2, 5, 29, 27}
 )
 
-// CheckCRL parses a DER CRL fetched from url and checks leaf against it, as
-// checkParsedCRL does.
-func CheckCRL(raw []byte, url string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
-	crl, err := x509.ParseRevocationList(raw)
-	if err != nil {
-		return RevocationCheck{}, unusable("CRL: %v", err)
-	}
-	return checkParsedCRL(crl, url, leaf, issuer, now)
-}
-
-// checkParsedCRL checks leaf against crl, verifying its signature.
-func checkParsedCRL(crl *x509.RevocationList, url string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
-	if err := checkCRLHeader(crl, url, leaf, issuer, now, false); err != nil {
-		return RevocationCheck{}, err
-	}
-	return newCRLSet(crl).check(url, leaf), nil
-}
-
-// checkCRLHeader checks that crl may answer for leaf (RFC 5280 §6.3): the CRL
-// must be issued by issuer (name and signature; skipSignature when the
-// signature was already verified with this issuer's key), current at now
-// (thisUpdate at most ClockSkew ahead, nextUpdate present and not passed),
-// complete (no delta-CRL indicator), and in scope: an
-// issuingDistributionPoint extension must not make it indirect,
-// reason-partitioned, or CA- or attribute-only, and the distribution point it
-// names must be one of leaf's, or url. A partitioned CRL without that
-// extension counts when fetched from one of leaf's own distribution points.
-func checkCRLHeader(crl *x509.RevocationList, url string, leaf, issuer *x509.Certificate, now time.Time, skipSignature bool) error {
-	if leaf == nil || issuer == nil {
-		return unusable("no certificate or issuer")
-	}
-	if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) {
-		return unusable("CRL issuer is not the certificate's issuer")
-	}
-	if !skipSignature {
-		if err := crl.CheckSignatureFrom(issuer); err != nil {
-			return unusable("CRL signature does not verify with the issuer: %v", err)
-		}
-	}
-	if crl.ThisUpdate.After(now.Add(ClockSkew)) {
-		return unusable("CRL thisUpdate %v is in the future", crl.ThisUpdate.UTC())
-	}
-	if crl.NextUpdate.IsZero() {
-		return unusable("CRL has no nextUpdate")
-	}
-	if !now.Before(crl.NextUpdate) {
-		return unusable("CRL is stale: nextUpdate %v has passed", crl.NextUpdate.UTC())
-	}
-	for _, ext := range crl.Extensions {
-		switch {
-		case ext.Id.Equal(oidDeltaCRLIndicator):
-			return unusable("delta CRLs are not supported")
-		case ext.Id.Equal(oidIssuingDistributionPoint):
-			if err := checkIDP(ext.Value, url, leaf); err != nil {
-				return err
-			}
-		case ext.Critical:
-			return unusable("CRL has an unknown critical extension %v", ext.Id)
-		}
-	}
-	return nil
-}
-
-// crlSet is a CRL reduced to what checking a certificate against it needs:
-// its header without entries or DER, and its revoked serial numbers sorted
-// for binary search. A parsed CRL entry takes several times its DER size; a
-// crlSet entry takes revokedSerialSize bytes plus its serial number's.
-type crlSet struct {
-	header  *x509.RevocationList
-	revoked []revokedSerial // sorted by key, one per serial
-	size    int64           // approximate memory, for CRLCache.MaxBytes
-}
-
-type revokedSerial struct {
-	key    string // serialKey, a substring of one buffer shared by the set
-	at     int64  // revocation time, Unix seconds
-	reason int32
-}
-
-const revokedSerialSize = int64(unsafe.Sizeof(revokedSerial{}))
-
-// serialKey encodes a serial number's sign and magnitude.
-func serialKey(n *big.Int) string {
-	return string(append([]byte{byte(n.Sign() + 1)}, n.Bytes()...))
-}
-
-func newCRLSet(crl *x509.RevocationList) *crlSet {
-	h := &x509.RevocationList{
-		RawIssuer:  bytes.Clone(crl.RawIssuer),
-		ThisUpdate: crl.ThisUpdate,
-		NextUpdate: crl.NextUpdate,
-	}
-	size := int64(len(h.RawIssuer)) + 512
-	for _, e := range crl.Extensions {
-		h.Extensions = append(h.Extensions, pkix.Extension{Id: slices.Clone(e.Id), Critical: e.Critical, Value: bytes.Clone(e.Value)})
-		size += int64(len(e.Value)+len(e.Id)*8) + 64
-	}
-	var buf []byte
-	type pending struct {
-		off, end int
-		at       int64
-		reason   int32
-	}
-	var ps []pending
-	for _, e := range crl.RevokedCertificateEntries {
-		if e.SerialNumber == nil || e.ReasonCode == 8 { // removeFromCRL belongs in delta CRLs only
-			continue
-		}
-		off := len(buf)
-		buf = append(buf, serialKey(e.SerialNumber)...)
-		ps = append(ps, pending{off, len(buf), e.RevocationTime.Unix(), int32(e.ReasonCode)})
-	}
-	all := string(buf)
-	set := &crlSet{header: h, revoked: make([]revokedSerial, len(ps))}
-	for i, p := range ps {
-		set.revoked[i] = revokedSerial{key: all[p.off:p.end], at: p.at, reason: p.reason}
-	}
-	// Stable, so that the first entry listed for a serial is the one kept.
-	slices.SortStableFunc(set.revoked, func(a, b revokedSerial) int { return strings.Compare(a.key, b.key) })
-	set.revoked = slices.CompactFunc(set.revoked, func(a, b revokedSerial) bool { return a.key == b.key })
-	set.revoked = slices.Clip(set.revoked)
-	set.size = size + int64(len(all)) + int64(len(set.revoked))*revokedSerialSize
-	return set
-}
-
-// check returns leaf's status per the set, whose header has been checked.
-func (s *crlSet) check(url string, leaf *x509.Certificate) RevocationCheck {
-	chk := RevocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: s.header.NextUpdate}
-	key := serialKey(leaf.SerialNumber)
-	if i, ok := slices.BinarySearchFunc(s.revoked, key, func(e revokedSerial, k string) int { return strings.Compare(e.key, k) }); ok {
-		e := s.revoked[i]
-		chk.Status = RevocationRevoked
-		chk.Detail = revokedDetail(time.Unix(e.at, 0), int(e.reason))
-	}
-	return chk
-}
-
 // issuingDistributionPoint is RFC 5280 §5.2.5.
 type issuingDistributionPoint struct {
 	DistributionPoint          asn1.RawValue  `asn1:"optional,tag:0"`
@@ -364,6 +232,8 @@ func checkIDP(der []byte, url string, leaf *x509.Certificate) error {
 		return unusable("CRL covers only some revocation reasons")
 	case idp.OnlyContainsAttributeCerts:
 		return unusable("CRL covers only attribute certificates")
+	case leaf == nil:
+		return nil // scope is judged per certificate
 	case idp.OnlyContainsCACerts && !leaf.IsCA:
 		return unusable("CRL covers only CA certificates")
 	case idp.OnlyContainsUserCerts && leaf.IsCA:

@@ -189,33 +189,47 @@ func TestCRLCacheBounds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := x509.ParseRevocationList(der)
+		set, err := parseCRL(der, w.inter.Cert, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return newCRLSet(c)
+		return set
 	}
+	a, b, c3 := crlKey("a", w.inter.Cert), crlKey("b", w.inter.Cert), crlKey("c", w.inter.Cert)
 	c := &CRLCache{MaxEntries: 2}
-	c.put("a", crl(), w.inter.Cert, now)
-	c.put("b", crl(), w.inter.Cert, now)
-	c.get("a", w.inter.Cert, now) // b is now least recently used
-	c.put("c", crl(), w.inter.Cert, now)
-	if got := c.get("b", w.inter.Cert, now); got != nil || c.Len() != 2 {
+	c.put(a, crl(), now)
+	c.put(b, crl(), now)
+	c.get(a, now) // b is now least recently used
+	c.put(c3, crl(), now)
+	if got := c.get(b, now); got != nil || c.Len() != 2 {
 		t.Errorf("b not evicted; %d entries", c.Len())
 	}
-	if got := c.get("a", w.inter.Cert, now); got == nil {
+	if got := c.get(a, now); got == nil {
 		t.Error("a evicted")
 	}
-	if got := c.get("a", w.root.Cert, now); got != nil {
+	if got := c.get(crlKey("a", w.root.Cert), now); got != nil {
 		t.Error("served for another issuer")
 	}
-	if got := c.get("a", w.inter.Cert, now.Add(2*time.Hour)); got != nil {
+	if got := c.get(a, now.Add(2*time.Hour)); got != nil {
 		t.Error("served after nextUpdate")
 	}
+	if c.Len() != 1 {
+		t.Errorf("%d entries after the expired one went", c.Len())
+	}
 	small := &CRLCache{MaxBytes: 10}
-	small.put("a", crl(), w.inter.Cert, now)
+	small.put(a, crl(), now)
 	if small.Len() != 0 {
 		t.Error("cached a CRL over MaxBytes")
+	}
+	// Bytes: a third CRL of the same size evicts the least recently used.
+	one := crl()
+	bySize := &CRLCache{MaxBytes: 2 * one.size}
+	bySize.put(a, one, now)
+	bySize.put(b, one, now)
+	bySize.get(a, now)
+	bySize.put(c3, one, now)
+	if bySize.get(b, now) != nil || bySize.get(a, now) == nil || bySize.get(c3, now) == nil {
+		t.Errorf("MaxBytes eviction did not drop the least recently used; %d entries", bySize.Len())
 	}
 }
 
@@ -321,7 +335,7 @@ func TestRevocationUnknownAndHardFail(t *testing.T) {
 		t.Errorf("hard-fail, good: Trusted %v %v", r.Trusted, r.Revocation)
 	}
 	r = w.inspect(t, good.TLSCertificate(), pki.TLSOptions{}, func(in *Inspector) { in.NoRevocation = true })
-	if r.Revocation != RevocationUnknown || r.RevocationReason != "not checked" || r.HasFinding(CodeRevocationUnknown) {
+	if r.Revocation != RevocationUnknown || r.RevocationReason != "not checked" || r.has(CodeRevocationUnknown) {
 		t.Errorf("NoRevocation: %v %q %v", r.Revocation, r.RevocationReason, r.Findings)
 	}
 }
@@ -377,7 +391,7 @@ func TestRevocationFaults(t *testing.T) {
 				if r.Revocation != RevocationUnknown || !strings.Contains(r.RevocationReason, tt.reason) {
 					t.Errorf("%v (%s)", r.Revocation, r.RevocationReason)
 				}
-				if !r.Trusted || !r.HasFinding(CodeRevocationUnknown) {
+				if !r.Trusted || !r.has(CodeRevocationUnknown) {
 					t.Errorf("Trusted %v, findings %v", r.Trusted, r.Findings)
 				}
 			})
@@ -424,20 +438,20 @@ func TestCheckOCSPResponse(t *testing.T) {
 		{"empty", nil, RevocationUnknown, ""},
 	}
 	for _, tt := range tests {
-		chk, err := CheckOCSPResponse(tt.raw, l.Cert, w.inter.Cert, now)
+		chk, err := checkOCSPResponse(tt.raw, l.Cert, w.inter.Cert, now)
 		if chk.Status != tt.want || (tt.want == RevocationUnknown) != (err != nil) {
 			t.Errorf("%s: %v, %v", tt.name, chk.Status, err)
 		}
-		if err != nil && (!errors.Is(err, ErrUnusableResponse) || !strings.Contains(err.Error(), tt.err)) {
+		if err != nil && (!errors.Is(err, errUnusable) || !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("%s: error %v", tt.name, err)
 		}
 	}
 	// Checked against the wrong issuer, a good response is unusable.
 	good := sign(ocsp.Response{Status: ocsp.Good, ThisUpdate: now, NextUpdate: now.Add(time.Hour)}, nil)
-	if chk, err := CheckOCSPResponse(good, l.Cert, w.root.Cert, now); err == nil || chk.Status != RevocationUnknown {
+	if chk, err := checkOCSPResponse(good, l.Cert, w.root.Cert, now); err == nil || chk.Status != RevocationUnknown {
 		t.Errorf("wrong issuer: %v, %v", chk.Status, err)
 	}
-	if _, err := CheckOCSPResponse(good, nil, nil, now); err == nil {
+	if _, err := checkOCSPResponse(good, nil, nil, now); err == nil {
 		t.Error("nil certificates accepted")
 	}
 }
@@ -501,12 +515,12 @@ func TestCheckCRL(t *testing.T) {
 		{"not DER", []byte("-----BEGIN X509 CRL-----"), RevocationUnknown, "CRL"},
 	}
 	for _, tt := range tests {
-		chk, err := CheckCRL(tt.der, dp, l.Cert, w.inter.Cert, now)
+		chk, err := checkCRL(tt.der, dp, l.Cert, w.inter.Cert, now)
 		if chk.Status != tt.want || (tt.want == RevocationUnknown) != (err != nil) {
 			t.Errorf("%s: %v, %v", tt.name, chk.Status, err)
 			continue
 		}
-		if err != nil && (!errors.Is(err, ErrUnusableResponse) || !strings.Contains(err.Error(), tt.err)) {
+		if err != nil && (!errors.Is(err, errUnusable) || !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("%s: error %v", tt.name, err)
 		}
 	}
@@ -519,10 +533,10 @@ func TestCheckCRL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := CheckCRL(der, dp, l.Cert, w.inter.Cert, now); err == nil {
+	if _, err := checkCRL(der, dp, l.Cert, w.inter.Cert, now); err == nil {
 		t.Error("another issuer's CRL accepted")
 	}
-	if _, err := CheckCRL(mk(nil), dp, l.Cert, other.Cert, now); err == nil {
+	if _, err := checkCRL(mk(nil), dp, l.Cert, other.Cert, now); err == nil {
 		t.Error("CRL accepted for the wrong issuer")
 	}
 }
@@ -651,7 +665,7 @@ func TestRevocationStapleForAnotherIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if chk, err := CheckOCSPResponse(staple, l.Cert, w.inter.Cert, now); err == nil || !errors.Is(err, ErrUnusableResponse) {
+	if chk, err := checkOCSPResponse(staple, l.Cert, w.inter.Cert, now); err == nil || !errors.Is(err, errUnusable) {
 		t.Errorf("response about another issuer's certificate accepted: %v, %v", chk.Status, err)
 	}
 	r := w.inspect(t, l.StapledTLSCertificate(staple), pki.TLSOptions{}, nil)
