@@ -303,7 +303,7 @@ func TestProblems(t *testing.T) {
 		{expired, []string{row("R4", "SHOULD", "not met") + "the certificate is expired since ", "fix: renew the certificate"}},
 		{revoked, []string{row("R4", "SHOULD", "not met") + "the certificate is revoked", "fix: get and install a new certificate"}},
 		{cdn, []string{row("R5", "SHOULD", "not met"), "fix: upload your own OV or EV certificate for app.fitpulse.co to the CDN"}},
-		{legacy, []string{row("R3", "SHOULD", "not met") + "TLS1.1 negotiated", "fix: enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
+		{legacy, []string{row("R3", "SHOULD", "not met") + "TLS 1.1 negotiated", "fix: enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
 		{down, []string{row("R3", "SHOULD", "not assessable") + "no TLS handshake with app.downclinic.com completed: ", "fix: make app.downclinic.com serve https on port 443"}},
 		{servfail, []string{row("R6", "SHOULD", "not assessable") + "the TXT lookup at brokendns.com failed: the server answered SERVFAIL"}},
 	}
