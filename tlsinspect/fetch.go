@@ -343,6 +343,8 @@ func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certifi
 	if err != nil {
 		return revocationCheck{}, err
 	}
-	chk.URL = u
+	// The responder was asked now: its answer is the CA's current one, even
+	// when a CDN in front of it serves a response made hours ago.
+	chk.URL, chk.At = u, now
 	return chk, nil
 }

@@ -66,7 +66,8 @@ type Report struct {
 	// stapled response or an unknown status).
 	RevocationURL string
 	// RevocationAt is when the status that decided was produced: a stapled
-	// or fetched OCSP response's thisUpdate, or when the CRL was fetched
+	// OCSP response's thisUpdate, when the OCSP responder was asked, or when
+	// the CRL was fetched
 	// (for a CRL served from CRLCache, when it was fetched into it). When a
 	// good status also rests on intermediates' CRLs, it is the earliest of
 	// those times. Zero when the status is unknown. Evidence built on the
