@@ -9,6 +9,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -333,8 +334,8 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 	ev.TLS.Revocation = tlsinspect.RevocationUnknown
 	ev.TLS.Type = tlsinspect.DV
 	ev.TLS.Findings = []tlsinspect.Finding{
-		{Code: tlsinspect.CodeKeyWeak, Message: "RSA 1024"},
-		{Code: tlsinspect.CodeRevocationUnknown, Message: "from the report"},
+		{Code: code.KeyWeak, Message: "RSA 1024"},
+		{Code: code.RevocationUnknown, Message: "from the report"},
 		{Code: "tls.something_new", Message: "future code"},
 		{Code: "", Message: "no code"},
 	}
@@ -355,13 +356,13 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 			t.Error("empty code carried over")
 		}
 	}
-	if f, _ := find(d, tlsinspect.CodeKeyWeak); f.Severity != Should || f.Withholds || f.Message != "RSA 1024" {
+	if f, _ := find(d, code.KeyWeak); f.Severity != Should || f.Withholds || f.Message != "RSA 1024" {
 		t.Errorf("key_weak = %+v", f)
 	}
 	if f, _ := find(d, "tls.something_new"); f.Severity != Info || f.Withholds {
 		t.Errorf("unknown code = %+v", f)
 	}
-	if f, _ := find(d, tlsinspect.CodeRevocationUnknown); strings.Contains(f.Message, "from the report") {
+	if f, _ := find(d, code.RevocationUnknown); strings.Contains(f.Message, "from the report") {
 		t.Errorf("the rule's message should win the merge: %q", f.Message)
 	}
 	// Stable: two runs give the same order.
@@ -373,12 +374,12 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 // Every code tlsinspect defines has a severity here.
 func TestTLSCodesMapped(t *testing.T) {
 	for _, c := range []string{
-		tlsinspect.CodeHandshakeFailed, tlsinspect.CodeVersionLegacy, tlsinspect.CodeLegacyOnly,
-		tlsinspect.CodeCipherWeak, tlsinspect.CodeUntrusted, tlsinspect.CodeHostnameMismatch,
-		tlsinspect.CodeSelfSigned, tlsinspect.CodeExpired, tlsinspect.CodeNotYetValid,
-		tlsinspect.CodeKeyWeak, tlsinspect.CodeSHA1Signature, tlsinspect.CodeValidityTooLong,
-		tlsinspect.CodeNoRevocationPointer, tlsinspect.CodeRevoked, tlsinspect.CodeRevocationUnknown,
-		tlsinspect.CodeOVMissingOrg, tlsinspect.CodeCDN, tlsinspect.CodeNoCertificate,
+		code.HandshakeFailed, code.VersionLegacy, code.LegacyOnly,
+		code.CipherWeak, code.Untrusted, code.HostnameMismatch,
+		code.SelfSigned, code.Expired, code.NotYetValid,
+		code.KeyWeak, code.SHA1Signature, code.ValidityTooLong,
+		code.NoRevocationPointer, code.Revoked, code.RevocationUnknown,
+		code.OVMissingOrg, code.CDN, code.NoCertificate,
 	} {
 		if _, ok := tlsCodes[c]; !ok {
 			t.Errorf("tlsinspect code %s has no severity", c)

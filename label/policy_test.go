@@ -11,6 +11,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -223,10 +224,10 @@ func TestUntrustedOnlyByDates(t *testing.T) {
 			tt.change(ev.TLS)
 			// The report's own findings, as tlsinspect lists them.
 			for code, on := range map[string]bool{
-				tlsinspect.CodeUntrusted:   !ev.TLS.Trusted,
-				tlsinspect.CodeExpired:     ev.TLS.Expired,
-				tlsinspect.CodeNotYetValid: ev.TLS.NotYetValid,
-				tlsinspect.CodeSelfSigned:  ev.TLS.SelfSigned,
+				code.Untrusted:   !ev.TLS.Trusted,
+				code.Expired:     ev.TLS.Expired,
+				code.NotYetValid: ev.TLS.NotYetValid,
+				code.SelfSigned:  ev.TLS.SelfSigned,
 			} {
 				if on {
 					ev.TLS.Findings = append(ev.TLS.Findings, tlsinspect.Finding{Code: code, Message: "the chain does not verify to the trusted roots: " + ev.TLS.TrustError})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -80,7 +81,7 @@ func TestRequirementStatuses(t *testing.T) {
 		{"port 8443", func(e *Evidence) { e.Site.Port = 8443 }, "MNMMMMMM"},
 		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11 }, "MMNMMMMM"},
 		{"weak cipher from the report", func(e *Evidence) {
-			e.TLS.Findings = []tlsinspect.Finding{{Code: tlsinspect.CodeCipherWeak, Message: "3DES"}}
+			e.TLS.Findings = []tlsinspect.Finding{{Code: code.CipherWeak, Message: "3DES"}}
 		}, "MMNMMMMM"},
 		{"handshake failed", func(e *Evidence) {
 			e.TLS = &tlsinspect.Report{Host: e.Site.Host, Port: 443}
@@ -91,7 +92,7 @@ func TestRequirementStatuses(t *testing.T) {
 		{"revoked", func(e *Evidence) { e.TLS.Revocation = tlsinspect.RevocationRevoked }, "MMMNMMMM"},
 		{"revocation unknown is allowed", func(e *Evidence) { e.TLS.Revocation = tlsinspect.RevocationUnknown }, "MMMMMMMM"},
 		{"weak key from the report", func(e *Evidence) {
-			e.TLS.Findings = []tlsinspect.Finding{{Code: tlsinspect.CodeKeyWeak, Message: "RSA 1024"}}
+			e.TLS.Findings = []tlsinspect.Finding{{Code: code.KeyWeak, Message: "RSA 1024"}}
 		}, "MMMNMMMM"},
 		{"untrusted", func(e *Evidence) { e.TLS.Trusted, e.TLS.TrustedWithinValidity = false, false }, "MMMNMMMM"},
 		{"DV", func(e *Evidence) { e.TLS.Type = tlsinspect.DV }, "MMMMNMMM"},

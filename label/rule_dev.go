@@ -1,5 +1,7 @@
 package label
 
+import "github.com/consenttrust/appverify/internal/code"
+
 // devRule notes a development target: allowed, never failed hard, but it
 // cannot be assessed, so the app is not described. It is about the
 // assessment, not a requirement.
@@ -26,7 +28,7 @@ func (devRule) Check(ev Evidence) Result {
 		Detail: "a development target (" + bound(why, 200) + "): it cannot be assessed",
 		Fix:    "check the production redirect URI (https, port 443, a public host name) to see what patients will see",
 		Findings: []Finding{{
-			Code:      "site.development",
+			Code:      code.SiteDevelopment,
 			Severity:  Info,
 			Message:   "the redirect URI's host " + quoteHost(ev) + " is a development target (" + bound(why, 200) + "): it cannot be assessed, so only the domain is shown; register a public https redirect URI on port 443 for production",
 			Withholds: true,

@@ -1,5 +1,7 @@
 package label
 
+import "github.com/consenttrust/appverify/internal/code"
+
 // httpsRule checks R1: web apps serve their redirect URI over HTTPS. Plain
 // http on loopback, which RFC 8252 §7.3 allows native apps, does not meet
 // it either (R8 says what native apps should use instead).
@@ -28,7 +30,7 @@ func (httpsRule) Check(ev Evidence) Result {
 		Detail: detail,
 		Fix:    fix,
 		Findings: []Finding{{
-			Code:      "uri.not_https",
+			Code:      code.URINotHTTPS,
 			Severity:  Must,
 			Message:   fix + " (" + detail + ")",
 			Withholds: true,

@@ -1,6 +1,10 @@
 package label
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/consenttrust/appverify/internal/code"
+)
 
 // portRule checks R2: only port 443, whatever the scheme.
 type portRule struct{}
@@ -25,7 +29,7 @@ func (portRule) Check(ev Evidence) Result {
 		Detail: detail,
 		Fix:    fix,
 		Findings: []Finding{{
-			Code:      "uri.port",
+			Code:      code.URIPort,
 			Severity:  Should,
 			Message:   fix + " (it uses port " + strconv.Itoa(ev.Site.Port) + ")",
 			Withholds: true,

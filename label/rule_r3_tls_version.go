@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/internal/egress"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
@@ -33,7 +34,7 @@ func (tlsVersionRule) Check(ev Evidence) Result {
 		res.Detail += "; TLS 1.0 and 1.1 are retired (RFC 8996)"
 		res.Fix = "enable TLS 1.2 and 1.3 on " + ev.Site.Host + " and prefer them"
 		res.Findings = []Finding{{
-			Code:      tlsinspect.CodeVersionLegacy,
+			Code:      code.VersionLegacy,
 			Severity:  Should,
 			Message:   "enable TLS 1.2 and 1.3 on " + quoteHost(ev) + " and prefer them (it negotiated " + name + "; RFC 8996 retires TLS 1.0 and 1.1)",
 			Withholds: true,
@@ -52,7 +53,7 @@ func tlsAssessed(ev Evidence) (Result, bool) {
 	if ev.Site.Development != 0 {
 		sev = Info // not attempted on purpose
 	}
-	code, msg := tlsinspect.CodeHandshakeFailed, "no TLS handshake with "+quoteHost(ev)+" completed"
+	c, msg := code.HandshakeFailed, "no TLS handshake with "+quoteHost(ev)+" completed"
 	switch {
 	case ev.TLS == nil && ev.TLSErr == nil:
 		detail := "the redirect host was not dialled"
@@ -63,14 +64,14 @@ func tlsAssessed(ev Evidence) (Result, bool) {
 			Status: NotAssessable,
 			Detail: detail,
 			Findings: []Finding{{
-				Code:      "tls.not_assessed",
+				Code:      code.TLSNotAssessed,
 				Severity:  sev,
 				Message:   "the TLS endpoint of " + quoteHost(ev) + " was not assessed; the certificate cannot associate an organization with the site",
 				Withholds: true,
 			}},
 		}, false
 	case ev.TLS == nil:
-		code, msg = "tls.not_assessed", "the TLS endpoint of "+quoteHost(ev)+" could not be assessed"
+		c, msg = code.TLSNotAssessed, "the TLS endpoint of "+quoteHost(ev)+" could not be assessed"
 	case ev.TLS.Version != 0:
 		return Result{}, true
 	}
@@ -82,7 +83,7 @@ func tlsAssessed(ev Evidence) (Result, bool) {
 		Detail: "no TLS handshake with " + ev.Site.Host + " completed: " + tlsFailure(ev.TLSErr),
 		Fix:    "make " + ev.Site.Host + " serve https on port 443 with TLS 1.2 or 1.3, from a public address",
 		Findings: []Finding{{
-			Code:      code,
+			Code:      c,
 			Severity:  sev,
 			Message:   msg + "; make the host serve https with TLS 1.2 or 1.3",
 			Withholds: true,

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -31,7 +32,7 @@ func (certificateRule) Check(ev Evidence) Result {
 	if r.Leaf == nil && len(r.Chain) == 0 {
 		fix := "serve a certificate on " + host
 		return Result{Status: NotMet, Detail: "no certificate was presented", Fix: fix,
-			Findings: []Finding{should(tlsinspect.CodeNoCertificate, true, "serve a certificate on "+quoteHost(ev)+" (none was presented)")}}
+			Findings: []Finding{should(code.NoCertificate, true, "serve a certificate on "+quoteHost(ev)+" (none was presented)")}}
 	}
 	var res Result
 	var problems []string
@@ -42,7 +43,7 @@ func (certificateRule) Check(ev Evidence) Result {
 	}
 	if r.SelfSigned {
 		fail("self-signed", "replace the self-signed certificate with one from a publicly trusted CA",
-			should(tlsinspect.CodeSelfSigned, true, "replace the self-signed certificate on "+quoteHost(ev)+" with one from a publicly trusted CA"))
+			should(code.SelfSigned, true, "replace the self-signed certificate on "+quoteHost(ev)+" with one from a publicly trusted CA"))
 	}
 	if !r.Trusted && !onlyDatesWrong(r) {
 		msg := "serve a certificate chain that verifies to a publicly trusted root (Mozilla, Microsoft, Chrome, Apple root programs), including the intermediates"
@@ -54,19 +55,19 @@ func (certificateRule) Check(ev Evidence) Result {
 			problem = "so not trusted"
 		}
 		fail(problem, "serve a chain for "+host+" that leads to a publicly trusted CA, intermediates included",
-			should(tlsinspect.CodeUntrusted, true, msg))
+			should(code.Untrusted, true, msg))
 	}
 	if !r.HostnameMatch {
 		fail("not valid for "+host, "get a certificate whose subject alternative names include "+host,
-			should(tlsinspect.CodeHostnameMismatch, true, "serve a certificate valid for "+quoteHost(ev)+" (the one presented does not cover it in its subject alternative names)"))
+			should(code.HostnameMismatch, true, "serve a certificate valid for "+quoteHost(ev)+" (the one presented does not cover it in its subject alternative names)"))
 	}
 	if r.Expired {
 		fail("expired since"+onDay(r.NotAfter), "renew the certificate",
-			should(tlsinspect.CodeExpired, true, "renew the certificate: it expired"+dateSuffix(r.NotAfter)))
+			should(code.Expired, true, "renew the certificate: it expired"+dateSuffix(r.NotAfter)))
 	}
 	if r.NotYetValid {
 		fail("not valid before"+onDay(r.NotBefore), "serve a certificate that is valid now (check the server's clock and the certificate's dates)",
-			should(tlsinspect.CodeNotYetValid, true, "serve a certificate that is valid now: this one is not valid before"+dateSuffix(r.NotBefore)+" (check the server's clock and the certificate's dates)"))
+			should(code.NotYetValid, true, "serve a certificate that is valid now: this one is not valid before"+dateSuffix(r.NotBefore)+" (check the server's clock and the certificate's dates)"))
 	}
 	revocation := "revocation " + r.Revocation.String()
 	if r.RevocationSource != "" {
@@ -79,14 +80,14 @@ func (certificateRule) Check(ev Evidence) Result {
 		if r.RevocationReason != "" {
 			msg += " (" + bound(r.RevocationReason, 200) + ")"
 		}
-		fail("revoked", "get and install a new certificate", should(tlsinspect.CodeRevoked, true, msg))
+		fail("revoked", "get and install a new certificate", should(code.Revoked, true, msg))
 	default:
 		msg := "the certificate's revocation status is unknown"
 		if r.RevocationReason != "" {
 			msg += " (" + bound(r.RevocationReason, 200) + ")"
 		}
 		msg += "; allowed, but staple an OCSP response or make sure the CA's CRL is reachable"
-		res.Findings = append(res.Findings, Finding{Code: tlsinspect.CodeRevocationUnknown, Severity: Info, Message: msg})
+		res.Findings = append(res.Findings, Finding{Code: code.RevocationUnknown, Severity: Info, Message: msg})
 	}
 	if len(problems) > 0 {
 		res.Status = NotMet

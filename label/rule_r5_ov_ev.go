@@ -1,6 +1,9 @@
 package label
 
-import "github.com/consenttrust/appverify/tlsinspect"
+import (
+	"github.com/consenttrust/appverify/internal/code"
+	"github.com/consenttrust/appverify/tlsinspect"
+)
 
 // ovEVRule checks R5: an OV or EV certificate, whose subject names the
 // organization, and that is the app's own rather than a CDN's.
@@ -29,7 +32,7 @@ func (ovEVRule) Check(ev Evidence) Result {
 		if !r.CDN && (Sanitize(r.Organization) == "" || Sanitize(r.Location.Country) == "") {
 			res.Detail = "the " + r.Type.String() + " certificate lacks a usable " + missingSubject(r)
 			res.Fix = "get an " + r.Type.String() + " certificate whose subject names the organization (O) and its country (C)"
-			res.Findings = append(res.Findings, should(tlsinspect.CodeOVMissingOrg, true,
+			res.Findings = append(res.Findings, should(code.OVMissingOrg, true,
 				"get an "+r.Type.String()+" certificate whose subject names the organization (O) and its country (C): this one lacks a usable "+missingSubject(r)))
 		} else if !r.CDN {
 			res.Status = Met
@@ -37,13 +40,13 @@ func (ovEVRule) Check(ev Evidence) Result {
 		}
 	case tlsinspect.DV:
 		res.Detail = "a DV certificate: it names no organization"
-		res.Findings = append(res.Findings, should("cert.dv", true, "get an OV or EV certificate (this one is DV): a DV certificate names no legal entity"))
+		res.Findings = append(res.Findings, should(code.CertDV, true, "get an OV or EV certificate (this one is DV): a DV certificate names no legal entity"))
 	case tlsinspect.IV:
 		res.Detail = "an IV certificate: it names an individual, not an organization"
-		res.Findings = append(res.Findings, should("cert.iv", true, "get an OV or EV certificate (this one is IV): an individual-validated certificate names no legal entity"))
+		res.Findings = append(res.Findings, should(code.CertIV, true, "get an OV or EV certificate (this one is IV): an individual-validated certificate names no legal entity"))
 	default:
 		res.Detail = "the certificate carries no recognised policy OID"
-		res.Findings = append(res.Findings, should("cert.type_unknown", true,
+		res.Findings = append(res.Findings, should(code.CertTypeUnknown, true,
 			"get an OV or EV certificate carrying the CA/Browser Forum policy OID 2.23.140.1.2.2 or 2.23.140.1.1 (this one carries no recognised policy OID)"))
 	}
 	if res.Fix == "" && res.Status == NotMet {
@@ -58,7 +61,7 @@ func (ovEVRule) Check(ev Evidence) Result {
 		res.Status = NotMet
 		res.Detail = joinText(res.Detail, "the "+r.Type.String()+" certificate served is a CDN's, not the app's")
 		res.Fix = "upload your own OV or EV certificate for " + host + " to the CDN, so patients see your organization, not the CDN's"
-		res.Findings = append(res.Findings, should(tlsinspect.CodeCDN, true, msg))
+		res.Findings = append(res.Findings, should(code.CDN, true, msg))
 	}
 	addReportFindings(&res, ev, "R5")
 	return res

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/internal/code"
 )
 
 // txtRule checks R6: a TXT record "cerner-client-id=<client id>" at the
@@ -30,7 +31,7 @@ func (txtRule) Check(ev Evidence) Result {
 			sev = Info
 			detail += ": a development target"
 		}
-		return Result{Status: NotAssessable, Detail: detail, Findings: []Finding{{Code: "dns.not_assessed", Severity: sev, Withholds: true,
+		return Result{Status: NotAssessable, Detail: detail, Findings: []Finding{{Code: code.DNSNotAssessed, Severity: sev, Withholds: true,
 			Message: "the TXT record at " + site + " was not looked up; nothing proves the site hosts this app"}}}
 	}
 	d := ev.DNS
@@ -47,24 +48,24 @@ func (txtRule) Check(ev Evidence) Result {
 	if e := ev.Site.ETLDPlusOne; e != "" && d.Name != "" && !strings.EqualFold(strings.TrimSuffix(e, "."), name) {
 		return Result{Status: NotAssessable, Detail: "the TXT record was looked up at " + quote(name) + ", not at the site's eTLD+1 " + quote(e),
 			Fix: "add a TXT record at " + e + ": " + record,
-			Findings: []Finding{should("dns.wrong_name", true,
+			Findings: []Finding{should(code.DNSWrongName, true,
 				"the TXT record was looked up at "+quote(name)+", not at the site's eTLD+1 "+quote(e)+"; add a TXT record at "+e+": "+record)}}
 	}
 	if ev.ClientID != "" && d.Want != ev.ClientID {
 		return Result{Status: NotAssessable, Detail: "the TXT lookup checked client id " + quote(d.Want) + ", not this app's " + quote(ev.ClientID), Fix: fix,
-			Findings: []Finding{should("dns.wrong_client_id", true,
+			Findings: []Finding{should(code.DNSWrongClientID, true,
 				"the TXT lookup checked client id "+quote(d.Want)+", not this app's "+quote(ev.ClientID)+"; "+fix)}}
 	}
 	switch d.Status {
 	case dnsverify.StatusVerified:
 		if want == "" {
 			return Result{Status: NotAssessable, Detail: "the TXT lookup at " + name + " checked an empty client id",
-				Findings: []Finding{should("dns.txt_mismatch", true, "the TXT lookup at "+name+" checked an empty client id")}}
+				Findings: []Finding{should(code.DNSTXTMismatch, true, "the TXT lookup at "+name+" checked an empty client id")}}
 		}
 		return Result{Status: Met, Detail: name + " carries " + record}
 	case dnsverify.StatusNotFound:
 		return Result{Status: NotMet, Detail: "there is no cerner-client-id TXT record at " + name, Fix: fix,
-			Findings: []Finding{should("dns.txt_missing", true, fix+" (there is no cerner-client-id record there)")}}
+			Findings: []Finding{should(code.DNSTXTMissing, true, fix+" (there is no cerner-client-id record there)")}}
 	case dnsverify.StatusMismatch:
 		msg, detail := fix, "the cerner-client-id records at "+name+" carry other ids"
 		if len(d.Found) > 0 {
@@ -74,7 +75,7 @@ func (txtRule) Check(ev Evidence) Result {
 			msg += " (the cerner-client-id records there carry other ids)"
 		}
 		return Result{Status: NotMet, Detail: detail, Fix: fix + ", keeping the others",
-			Findings: []Finding{should("dns.txt_mismatch", true, msg)}}
+			Findings: []Finding{should(code.DNSTXTMismatch, true, msg)}}
 	}
 	msg := "the TXT lookup at " + name + " failed"
 	if d.Err != nil {
@@ -83,7 +84,7 @@ func (txtRule) Check(ev Evidence) Result {
 	msg += "; make sure the domain's name servers answer TXT queries (over UDP and TCP), then publish " + record
 	return Result{Status: NotAssessable, Detail: "the TXT lookup at " + name + " failed: " + dnsFailure(d.Err),
 		Fix:      "make sure the name servers of " + name + " answer TXT queries over UDP and TCP, and publish " + record,
-		Findings: []Finding{should("dns.lookup_failed", true, msg)}}
+		Findings: []Finding{should(code.DNSLookupFailed, true, msg)}}
 }
 
 // dnsFailure says in words why a lookup failed, without the error's chain

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/consenttrust/appverify/internal/code"
 )
 
 // nameRule checks R7: the app's registered name aligns with its website
@@ -27,7 +29,7 @@ func (nameRule) Meta() Meta {
 func (nameRule) Check(ev Evidence) Result {
 	if Sanitize(ev.AppName) == "" {
 		return Result{Status: NotAssessable, Detail: "no name was registered", Fix: "register the app's name",
-			Findings: []Finding{{Code: "name.missing", Severity: Info,
+			Findings: []Finding{{Code: code.NameMissing, Severity: Info,
 				Message: "register the app's name: none was given, so none can be shown"}}}
 	}
 	org := ""
@@ -61,7 +63,7 @@ func (nameRule) Check(ev Evidence) Result {
 	}
 	fix := "align the app's name " + name + " with " + with
 	return Result{Status: NotMet, Detail: "the name " + name + " shares no word with " + with, Fix: fix,
-		Findings: []Finding{should("name.misaligned", false, fix+": they share no word")}}
+		Findings: []Finding{should(code.NameMisaligned, false, fix+": they share no word")}}
 }
 
 // domainLabel returns the label of a registrable domain before its public

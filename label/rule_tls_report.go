@@ -1,6 +1,6 @@
 package label
 
-import "github.com/consenttrust/appverify/tlsinspect"
+import "github.com/consenttrust/appverify/internal/code"
 
 // tlsCodes gives the severity and requirement of tlsinspect's codes. Codes
 // not listed are R4's, as info.
@@ -8,24 +8,24 @@ var tlsCodes = map[string]struct {
 	sev Severity
 	req string
 }{
-	tlsinspect.CodeHandshakeFailed:     {Should, "R3"},
-	tlsinspect.CodeVersionLegacy:       {Should, "R3"},
-	tlsinspect.CodeLegacyOnly:          {Should, "R3"},
-	tlsinspect.CodeCipherWeak:          {Should, "R3"},
-	tlsinspect.CodeUntrusted:           {Should, "R4"},
-	tlsinspect.CodeHostnameMismatch:    {Should, "R4"},
-	tlsinspect.CodeSelfSigned:          {Should, "R4"},
-	tlsinspect.CodeExpired:             {Should, "R4"},
-	tlsinspect.CodeNotYetValid:         {Should, "R4"},
-	tlsinspect.CodeKeyWeak:             {Should, "R4"},
-	tlsinspect.CodeSHA1Signature:       {Should, "R4"},
-	tlsinspect.CodeValidityTooLong:     {Info, "R4"},
-	tlsinspect.CodeNoRevocationPointer: {Info, "R4"},
-	tlsinspect.CodeRevoked:             {Should, "R4"},
-	tlsinspect.CodeRevocationUnknown:   {Info, "R4"},
-	tlsinspect.CodeOVMissingOrg:        {Should, "R5"},
-	tlsinspect.CodeCDN:                 {Should, "R5"},
-	tlsinspect.CodeNoCertificate:       {Should, "R4"},
+	code.HandshakeFailed:     {Should, "R3"},
+	code.VersionLegacy:       {Should, "R3"},
+	code.LegacyOnly:          {Should, "R3"},
+	code.CipherWeak:          {Should, "R3"},
+	code.Untrusted:           {Should, "R4"},
+	code.HostnameMismatch:    {Should, "R4"},
+	code.SelfSigned:          {Should, "R4"},
+	code.Expired:             {Should, "R4"},
+	code.NotYetValid:         {Should, "R4"},
+	code.KeyWeak:             {Should, "R4"},
+	code.SHA1Signature:       {Should, "R4"},
+	code.ValidityTooLong:     {Info, "R4"},
+	code.NoRevocationPointer: {Info, "R4"},
+	code.Revoked:             {Should, "R4"},
+	code.RevocationUnknown:   {Info, "R4"},
+	code.OVMissingOrg:        {Should, "R5"},
+	code.CDN:                 {Should, "R5"},
+	code.NoCertificate:       {Should, "R4"},
 }
 
 // addReportFindings adds to res the TLS report's own findings about req that
@@ -39,7 +39,7 @@ func addReportFindings(res *Result, ev Evidence, req string) {
 		return
 	}
 	for _, f := range ev.TLS.Findings {
-		if f.Code == "" || (f.Code == tlsinspect.CodeUntrusted && onlyDatesWrong(ev.TLS)) {
+		if f.Code == "" || (f.Code == code.Untrusted && onlyDatesWrong(ev.TLS)) {
 			continue
 		}
 		m, ok := tlsCodes[f.Code]

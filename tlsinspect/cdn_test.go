@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/internal/pki"
 )
 
@@ -42,7 +43,7 @@ func TestInspectCDNOperatorsOwnSite(t *testing.T) {
 			t.Fatal(err)
 		}
 		org, _, ok := r.LegalEntity()
-		if r.CDN != tt.cdn || ok == tt.cdn || r.has(CodeCDN) != tt.cdn {
+		if r.CDN != tt.cdn || ok == tt.cdn || r.has(code.CDN) != tt.cdn {
 			t.Errorf("%s, O=%s: CDN %v (%s), LegalEntity %q %v", tt.host, tt.org, r.CDN, r.CDNReason, org, ok)
 		}
 		if !tt.cdn && org != tt.org {

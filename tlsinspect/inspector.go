@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net"
 	"os"
@@ -18,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/consenttrust/appverify/internal/code"
+	"github.com/consenttrust/appverify/internal/safetext"
 )
 
 // Inspector connects to TLS endpoints and judges their certificates. Its
@@ -178,13 +180,13 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	state, err := in.handshake(ctx, rep)
 	if err != nil {
 		var he *HandshakeError
-		rep.add(CodeHandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
+		rep.add(code.HandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
 		if errors.As(err, &he) {
 			switch he.reason {
 			case reasonLegacyOnly:
-				rep.add(CodeLegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
+				rep.add(code.LegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
 			case reasonNoCertificate:
-				rep.add(CodeNoCertificate, "the server presented no certificate")
+				rep.add(code.NoCertificate, "the server presented no certificate")
 			}
 		}
 		return rep, err
@@ -193,11 +195,11 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	rep.Version = state.Version
 	rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
 	if v := tls.VersionName(state.Version); state.Version < tls.VersionTLS12 {
-		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", v)
-		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", v)
+		rep.add(code.VersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", v)
+		rep.add(code.LegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", v)
 	}
 	if weakSuite(state.Version, state.CipherSuite) {
-		rep.add(CodeCipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
+		rep.add(code.CipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
 	}
 
 	certs := state.PeerCertificates
@@ -215,18 +217,18 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 
 	subject := parseSubject(leaf.Subject)
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
-		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
+		rep.add(code.OVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
 	if cdn, why := DetectCDN(leaf, host); cdn {
 		rep.CDN, rep.CDNReason = true, why
-		rep.add(CodeCDN, "%s; its organization is not the app's", why)
+		rep.add(code.CDN, "%s; its organization is not the app's", why)
 	} else {
 		rep.Organization, rep.Location = subject.Organization, subject.Location
 	}
 
 	hasPointer := len(leaf.CRLDistributionPoints) > 0 || len(leaf.OCSPServer) > 0
 	if !hasPointer && len(state.OCSPResponse) == 0 {
-		rep.add(CodeNoRevocationPointer, "the certificate has neither a CRL distribution point nor an OCSP responder")
+		rep.add(code.NoRevocationPointer, "the certificate has neither a CRL distribution point nor an OCSP responder")
 	}
 	switch {
 	case in.NoRevocation:
@@ -237,15 +239,15 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 		caRevoked := in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
 		switch {
 		case caRevoked:
-			rep.add(CodeRevoked, "the chain's %s, per %s", rep.RevocationReason, rep.RevocationSource)
+			rep.add(code.Revoked, "the chain's %s, per %s", rep.RevocationReason, rep.RevocationSource)
 		case rep.Revocation == RevocationRevoked:
-			rep.add(CodeRevoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
+			rep.add(code.Revoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
 		case rep.Revocation == RevocationUnknown:
-			rep.add(CodeRevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
+			rep.add(code.RevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
 			if in.HardFail {
 				rep.Trusted = false
 				rep.TrustError = "revocation unknown (hard-fail)"
-				rep.add(CodeUntrusted, "not trusted: revocation unknown (hard-fail)")
+				rep.add(code.Untrusted, "not trusted: revocation unknown (hard-fail)")
 			}
 		}
 	}
@@ -430,7 +432,7 @@ func (in *Inspector) verify(rep *Report, certs []*x509.Certificate, now time.Tim
 	chains, err := certs[0].Verify(opts)
 	if err != nil {
 		rep.TrustError = strings.TrimPrefix(err.Error(), "x509: ")
-		rep.add(CodeUntrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
+		rep.add(code.Untrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
 		rep.TrustedWithinValidity = verifiesWithinValidity(certs[0], opts, err)
 		return nil
 	}
@@ -468,23 +470,23 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 	if err := leaf.VerifyHostname(rep.Host); err == nil {
 		rep.HostnameMatch = true
 	} else {
-		rep.add(CodeHostnameMismatch, "the certificate is not valid for %q", rep.Host)
+		rep.add(code.HostnameMismatch, "the certificate is not valid for %q", rep.Host)
 	}
 	rep.SelfSigned = isSelfSigned(leaf)
 	if rep.SelfSigned {
-		rep.add(CodeSelfSigned, "the certificate is self-signed")
+		rep.add(code.SelfSigned, "the certificate is self-signed")
 	}
 	if now.After(leaf.NotAfter) {
 		rep.Expired = true
-		rep.add(CodeExpired, "the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
+		rep.add(code.Expired, "the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	if now.Before(leaf.NotBefore) {
 		rep.NotYetValid = true
-		rep.add(CodeNotYetValid, "the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
+		rep.add(code.NotYetValid, "the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
 	}
 	for i, c := range certs {
 		if kind, bits, weak := keyStrength(c); weak {
-			rep.add(CodeKeyWeak, "certificate %d of the chain has a %d-bit %s key", i, bits, kind)
+			rep.add(code.KeyWeak, "certificate %d of the chain has a %d-bit %s key", i, bits, kind)
 			break
 		}
 	}
@@ -494,15 +496,15 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 		}
 		switch c.SignatureAlgorithm {
 		case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1, x509.MD5WithRSA, x509.MD2WithRSA:
-			rep.add(CodeSHA1Signature, "certificate %d of the chain is signed with %s", i, c.SignatureAlgorithm)
+			rep.add(code.SHA1Signature, "certificate %d of the chain is signed with %s", i, c.SignatureAlgorithm)
 		}
-		if rep.has(CodeSHA1Signature) {
+		if rep.has(code.SHA1Signature) {
 			break
 		}
 	}
 	if maxDays, ok := maxValidity(leaf.NotBefore); ok {
 		if days := validityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
-			rep.add(CodeValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
+			rep.add(code.ValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
 				days, maxDays, leaf.NotBefore.UTC().Format("2006-01-02"))
 		}
 	}

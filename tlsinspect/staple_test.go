@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/internal/pki"
 )
 
@@ -105,7 +106,7 @@ func TestOldRevokedStaple(t *testing.T) {
 	if r.Revocation != RevocationRevoked || r.RevocationSource != SourceStapled || !r.RevocationAt.Equal(produced) {
 		t.Errorf("CRL down: %v from %q at %v (%s)", r.Revocation, r.RevocationSource, r.RevocationAt, r.RevocationReason)
 	}
-	wantFindings(t, r, CodeRevoked)
+	wantFindings(t, r, code.Revoked)
 }
 
 // TestRevocationAt: a CRL served from the cache dates from its fetch, an
