@@ -116,3 +116,9 @@ func (c *lru[K, V]) update(k K, f func(old V, present bool) V) V {
 	c.putLocked(k, v)
 	return v
 }
+
+func (c *lru[K, V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}

@@ -160,7 +160,7 @@ func (s *Server) describe(ctx context.Context, c Client, ar fosite.AuthorizeRequ
 		// client registered it): the site described is the one it is on.
 		RedirectURI: ar.GetRedirectURI().String(),
 		Validated:   c.Validated,
-		Persona:     interimPersona(scopes),
+		Persona:     label.PersonaFromScopes(scopes),
 	}
 	a, err := s.checker.Assess(ctx, app)
 	if a == nil {
@@ -180,19 +180,6 @@ func (s *Server) describe(ctx context.Context, c Client, ar fosite.AuthorizeRequ
 		Pending:   a.Pending,
 		Scopes:    scopes,
 	}, nil
-}
-
-// INTERIM until label.PersonaFromScopes lands.
-func interimPersona(scopes []string) label.Persona {
-	for _, s := range scopes {
-		switch {
-		case strings.HasPrefix(s, "system/"):
-			return label.System
-		case strings.HasPrefix(s, "user/"):
-			return label.Provider
-		}
-	}
-	return label.Patient
 }
 
 // authorize takes the patient's answer to the consent page: on "allow",
