@@ -149,8 +149,8 @@ type findingReport struct {
 	Withholds   bool   `json:"withholds"`
 }
 
-// MarshalJSON encodes a as the JSON report of the outside contract
-// (CONTRACT.md, "The JSON report"): snake_case names, lists never null,
+// MarshalJSON encodes a as appcheck's JSON report (its package doc states
+// the contract): snake_case names, lists never null,
 // times RFC 3339 in UTC. "dns" and "tls" are always objects: when they were
 // not attempted their status is "error" and their error says why.
 func (a *Assessment) MarshalJSON() ([]byte, error) {
