@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(envHelper); mode != "" {
 		os.Exit(helperMain(mode))
 	}
-	addr, _, external, err := redistest.Lookup()
+	_, _, external, err := redistest.Lookup()
 	if err != nil {
 		if redistest.Required() {
 			fmt.Fprintf(os.Stderr, "FAIL: rediscache tests need Redis (%s=1): %v\n", redistest.EnvRequire, err)
@@ -38,8 +38,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "FAIL:", err)
 			os.Exit(1)
 		}
-		addr = srv.Addr()
-		os.Setenv(redistest.EnvAddr, addr)
+		os.Setenv(redistest.EnvAddr, srv.Addr())
 	}
 	code := m.Run()
 	if srv != nil {
