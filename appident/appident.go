@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -77,10 +76,8 @@ type Config struct {
 	// evidence that is not cached. When it (or the context) ends first,
 	// the Assessment is Pending, shown as Unknown App, and the lookups go
 	// on in the background to serve the next request. If zero, 3 seconds.
+	// AssessAll and Refresh wait up to 15 seconds, or Timeout if longer.
 	Timeout time.Duration
-	// BatchTimeout is the same budget for each app of AssessAll and for
-	// Refresh. If zero, 15 seconds.
-	BatchTimeout time.Duration
 	// DNSTimeout bounds one TXT lookup. If zero, 5 seconds.
 	DNSTimeout time.Duration
 	// TLSTimeout bounds one TLS inspection, revocation fetches included.
@@ -100,20 +97,15 @@ type Config struct {
 	// background from three quarters of its lifetime on, so a change to a
 	// TXT record or a certificate is seen within it, and a transient
 	// failure near its end downgrades nothing. A TXT answer's DNS TTL, if
-	// shorter, shortens it (down to MinTTL); TLS evidence lives CacheTTL
+	// shorter, shortens it (down to a minute); TLS evidence lives CacheTTL
 	// from the production of the revocation status it rests on (a staple's
 	// thisUpdate; CRLs, which this Checker keeps for CacheTTL/12, from
 	// their fetch), and ends when the certificate expires. Past CacheTTL
 	// without a successful renewal, the app is shown as Unknown App with a
-	// finding ("evidence.not_renewed") that says why.
+	// finding ("evidence.not_renewed") that says why. A failed lookup is
+	// remembered for a minute, and a failed renewal retried after one to
+	// one and a quarter minutes (at random, so a fleet spreads its retries).
 	CacheTTL time.Duration
-	// MinTTL is the shortest time a successful DNS answer is cached, however
-	// short its DNS TTL. If zero, 1 minute.
-	MinTTL time.Duration
-	// FailureTTL is how long a failed lookup is remembered, and how often
-	// (with up to a quarter more at random) a failed renewal is retried.
-	// If zero, 1 minute.
-	FailureTTL time.Duration
 	// MaxStale lets DNS evidence be served this long past CacheTTL, with a
 	// "cache.stale" finding, while renewing it fails transiently. It
 	// trades the 12-hour promise for availability: a TXT record removed
@@ -125,9 +117,14 @@ type Config struct {
 
 	// Concurrency bounds the sites AssessAll looks up at once. If zero, 16.
 	Concurrency int
-	// Logger receives debug logs of lookups. If nil, nothing is logged.
-	Logger *slog.Logger
 }
+
+// Fixed lifetimes and bounds (see Config.Timeout and Config.CacheTTL).
+const (
+	batchTimeout = 15 * time.Second
+	minTTL       = time.Minute
+	failureTTL   = time.Minute
+)
 
 // Checker assesses apps. It is safe for concurrent use. Close stops its
 // background work.
@@ -137,7 +134,6 @@ type Checker struct {
 	policy   *label.Policy
 	verifier *dnsverify.Verifier
 	parser   etld.Parser
-	log      *slog.Logger
 
 	dialer      tlsinspect.Dialer // handshakes: port 443
 	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443
@@ -169,8 +165,8 @@ func New(cfg Config) (*Checker, error) {
 		name string
 		v    time.Duration
 	}{
-		{"Timeout", cfg.Timeout}, {"BatchTimeout", cfg.BatchTimeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
-		{"CacheTTL", cfg.CacheTTL}, {"MinTTL", cfg.MinTTL}, {"FailureTTL", cfg.FailureTTL}, {"MaxStale", cfg.MaxStale},
+		{"Timeout", cfg.Timeout}, {"DNSTimeout", cfg.DNSTimeout}, {"TLSTimeout", cfg.TLSTimeout},
+		{"CacheTTL", cfg.CacheTTL}, {"MaxStale", cfg.MaxStale},
 	} {
 		if d.v < 0 {
 			return nil, fmt.Errorf("appident: Config.%s is negative (%v)", d.name, d.v)
@@ -186,16 +182,13 @@ func New(cfg Config) (*Checker, error) {
 		return nil, fmt.Errorf("appident: Config.PSL is not a known mode (%d)", cfg.PSL)
 	}
 	setDefault(&cfg.Timeout, 3*time.Second)
-	setDefault(&cfg.BatchTimeout, 15*time.Second)
 	setDefault(&cfg.DNSTimeout, 5*time.Second)
 	setDefault(&cfg.TLSTimeout, 10*time.Second)
 	setDefault(&cfg.CacheTTL, 12*time.Hour)
-	setDefault(&cfg.MinTTL, time.Minute)
-	setDefault(&cfg.FailureTTL, time.Minute)
 	setDefault(&cfg.CacheSize, 10000)
 	setDefault(&cfg.Concurrency, 16)
 
-	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, shared: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
+	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, shared: cfg.Cache, parser: etld.Parser{Mode: cfg.PSL}}
 	c.mem = newLRU[string, *entry](2 * cfg.CacheSize)
 	c.memo = newLRU[memoKey, *memoEntry](2 * cfg.CacheSize)
 	c.crlMaxAge = cfg.CacheTTL / 12
@@ -206,9 +199,6 @@ func New(cfg Config) (*Checker, error) {
 	}
 	if c.policy == nil {
 		c.policy = label.DefaultPolicy()
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
 	}
 	resolver := cfg.Resolver
 	if resolver == nil {
@@ -270,8 +260,9 @@ func (c *Checker) isClosed() bool {
 // lookups finish in the background for the next request.
 //
 // It returns an error when the app cannot be assessed: ErrNoClientID,
-// ErrUnregisteredRedirectURI, ErrNoRedirectURI, a *RedirectURIError for an
-// unparseable redirect URI, or ErrClosed. Where the redirect URI still
+// ErrUnregisteredRedirectURI, ErrNoRedirectURI, an unparseable redirect URI
+// (etld's error, wrapped: errors.As reaches its *etld.ParseError), or
+// ErrClosed. Where the redirect URI still
 // names a site, the error comes with a fail-closed Assessment showing its
 // domain as Unknown App. Everything else is evidence in the Assessment: a
 // development target (nothing looked up), a failed lookup, a refused dial,
@@ -285,9 +276,9 @@ func (c *Checker) Assess(ctx context.Context, app App) (*Assessment, error) {
 // a developer fixes a TXT record or a certificate. When a lookup fails,
 // the Assessment says so (a "refresh.failed" finding) and shows the
 // evidence obtained before, with its date, or the failure. It waits up to
-// Config.BatchTimeout. Its errors are those of Assess.
+// 15 seconds (or Config.Timeout if longer). Its errors are those of Assess.
 func (c *Checker) Refresh(ctx context.Context, app App) (*Assessment, error) {
-	return c.assess(ctx, app, c.cfg.BatchTimeout, true)
+	return c.assess(ctx, app, c.batchTimeout(), true)
 }
 
 // requested returns the redirect URI of this request.
@@ -344,9 +335,9 @@ func (c *Checker) assess(ctx context.Context, app App, budget time.Duration, for
 	site, err := c.parser.Parse(uri)
 	if err != nil {
 		c.stats.errors.Add(1)
-		return nil, &RedirectURIError{URI: uri, Err: err}
+		return nil, fmt.Errorf("appident: redirect URI %q: %w", uri, err)
 	}
-	a := &Assessment{ClientID: app.ClientID, RedirectURI: uri, Site: site, AssessedAt: now}
+	a := &Assessment{ClientID: app.ClientID, RedirectURI: uri, Site: site, assessedAt: now}
 	switch {
 	case uriErr != nil:
 		err = uriErr
@@ -493,3 +484,6 @@ func hasFindingPrefix(fs []label.Finding, prefix string) bool {
 	}
 	return false
 }
+
+// batchTimeout is the budget of AssessAll's and Refresh's assessments.
+func (c *Checker) batchTimeout() time.Duration { return max(batchTimeout, c.cfg.Timeout) }

@@ -33,15 +33,15 @@ type Assessment struct {
 	// "refresh.failed", "redirect.multiple_sites", "egress.refused",
 	// "site.development", "app.not_assessed"). Never nil.
 	Findings []label.Finding
-	// AssessedAt is when the assessment was made.
-	AssessedAt time.Time
 	// Pending reports that the assessment's budget (Config.Timeout) or
 	// context ended before the evidence arrived: the display is
 	// fail-closed (Unknown App, domain only) and the lookup goes on in the
 	// background, filling the cache for the next request.
 	Pending bool
 
-	dnsObtained, tlsObtained time.Time
+	// assessedAt is when the assessment was made; dnsObtained and
+	// tlsObtained when its evidence was looked up.
+	assessedAt, dnsObtained, tlsObtained time.Time
 }
 
 // report is an Assessment in the shape of the JSON report of the outside
@@ -168,7 +168,7 @@ func (a *Assessment) report() report {
 		Findings:   make([]findingReport, 0, len(a.Findings)),
 		Pending:    a.Pending,
 		Described:  a.Described,
-		AssessedAt: rfc3339(a.AssessedAt),
+		AssessedAt: rfc3339(a.assessedAt),
 	}
 	for _, f := range a.Findings {
 		r.Findings = append(r.Findings, findingReport{

@@ -4,29 +4,37 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/consenttrust/appverify/etld"
 )
 
 // Result is the outcome of assessing one app in a batch.
 type Result struct {
 	// Index is the app's position in the slice given to AssessAll.
 	Index int
-	App   App
 	// Assessment is nil when Err is set.
 	Assessment *Assessment
 	Err        error
 }
 
-// AssessAll assesses every app, at most Config.Concurrency at once, and
-// yields each result as soon as it is ready, in the order they finish (use
-// Result.Index to match them to apps). It is meant for the periodic
-// re-verification of every registered app:
+// AssessAll assesses every app and yields each result as soon as it is
+// ready, in the order they finish (use Result.Index to match them to apps).
+// It is meant for the periodic re-verification of every registered app:
 //
 //	for r := range checker.AssessAll(ctx, apps) {
 //		if r.Err != nil { ... continue }
 //		store(r.App.ClientID, r.Assessment)
 //	}
+//
+// Its concurrency (Config.Concurrency) is spent on distinct sites: the apps
+// of one site are assessed one after the other by the worker that looked
+// the site up, from the cache, so that they never hold other workers while
+// they wait for that one lookup. Each app's wait is bounded by 15 seconds,
+// or Config.Timeout if longer.
 //
 // One app's error never stops the batch: it is that app's Result.Err. If
 // ctx ends, the apps not yet assessed yield ctx's error. Stopping the loop
@@ -39,7 +47,8 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 		}
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		workers := min(c.cfg.Concurrency, len(apps))
+		groups := c.bySite(apps)
+		workers := min(c.cfg.Concurrency, len(groups))
 		results := make(chan Result, workers)
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -48,16 +57,18 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 			go func() {
 				defer wg.Done()
 				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(apps) {
+					g := int(next.Add(1) - 1)
+					if g >= len(groups) {
 						return
 					}
-					if err := ctx.Err(); err != nil {
-						results <- Result{Index: i, App: apps[i], Err: fmt.Errorf("appident: %w", err)}
-						continue
+					for _, i := range groups[g] {
+						if err := ctx.Err(); err != nil {
+							results <- Result{Index: i, Err: fmt.Errorf("appident: %w", err)}
+							continue
+						}
+						a, err := c.assess(ctx, apps[i], c.batchTimeout(), false)
+						results <- Result{Index: i, Assessment: a, Err: err}
 					}
-					a, err := c.assess(ctx, apps[i], c.cfg.BatchTimeout, false)
-					results <- Result{Index: i, App: apps[i], Assessment: a, Err: err}
 				}
 			}()
 		}
@@ -74,4 +85,31 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 			}
 		}
 	}
+}
+
+// bySite groups the indexes of apps by the host:port their requested
+// redirect URI lives on, in the order sites first appear; an app whose
+// site cannot be named is a group of its own.
+func (c *Checker) bySite(apps []App) [][]int {
+	var groups [][]int
+	index := make(map[string]int)
+	for i := range apps {
+		uri, err := apps[i].requested()
+		var site etld.Site
+		if err == nil {
+			site, err = c.parser.Parse(uri)
+		}
+		if err != nil {
+			groups = append(groups, []int{i})
+			continue
+		}
+		key := net.JoinHostPort(site.Host, strconv.Itoa(site.Port))
+		if g, ok := index[key]; ok {
+			groups[g] = append(groups[g], i)
+			continue
+		}
+		index[key] = len(groups)
+		groups = append(groups, []int{i})
+	}
+	return groups
 }

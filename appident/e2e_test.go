@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
@@ -266,7 +268,7 @@ func TestPartialEvidenceStillShowsDomain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := w.Config()
-	cfg.TLSTimeout = 200e6
+	cfg.Timeout = 200 * time.Millisecond
 	c := newChecker(t, cfg)
 	a, err := c.Assess(context.Background(), site.App(clientID, "X"))
 	if err != nil {
@@ -277,5 +279,55 @@ func TestPartialEvidenceStillShowsDomain(t *testing.T) {
 	}
 	if errors.Is(a.TLSErr, appident.ErrRefused) || !strings.Contains(a.TLSErr.Error(), "") {
 		t.Errorf("TLSErr %v: a timeout is not a refusal", a.TLSErr)
+	}
+}
+
+// Every app on a site is verified, whatever else its answer holds and in
+// whatever order (issue 11): one record of 100 ids, 100 records, a record
+// of 64 ids listed before the app's own. The site is looked up once.
+func TestEveryAppOfASiteIsVerified(t *testing.T) {
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("app-%03d", i)
+	}
+	oneRecord := func() [][]string {
+		var lines []string
+		for _, id := range ids {
+			lines = append(lines, "cerner-client-id="+id+"\n")
+		}
+		return [][]string{lines}
+	}
+	manyRecords := func() [][]string {
+		var rs [][]string
+		for _, id := range ids {
+			rs = append(rs, []string{"cerner-client-id=" + id})
+		}
+		return rs
+	}
+	sixtyFourFirst := func() [][]string {
+		var lines []string
+		for i := range 64 {
+			lines = append(lines, fmt.Sprintf("cerner-client-id=other-%d\n", i))
+		}
+		return append([][]string{lines, {"v=spf1 -all"}}, manyRecords()...)
+	}
+	for name, records := range map[string]func() [][]string{"100 ids in one record": oneRecord, "100 records": manyRecords, "64 ids first": sixtyFourFirst} {
+		t.Run(name, func(t *testing.T) {
+			w := appidenttest.New(t)
+			site, err := w.AddSite(ovSite("app.manyapps.com"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.SetTXT(site.ETLDPlusOne, records()...)
+			c := newChecker(t, w.Config())
+			for _, id := range ids {
+				if a := assess(t, c, site.App(id, "Many")); a.DNS.Status != dnsverify.StatusVerified || !a.Described {
+					t.Fatalf("%s: DNS %v, described %v: want verified", id, a.DNS.Status, a.Described)
+				}
+			}
+			if s := c.Stats(); s.DNSLookups != 1 {
+				t.Errorf("Stats %+v: want the site looked up once", s)
+			}
+		})
 	}
 }

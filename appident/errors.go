@@ -1,9 +1,6 @@
 package appident
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Errors returned by [Checker.Assess] when an app cannot be assessed at all.
 // Everything else (a development target, a failed lookup, a refused dial, a
@@ -20,16 +17,3 @@ var (
 	// ErrClosed means the Checker was closed.
 	ErrClosed = errors.New("appident: checker closed")
 )
-
-// RedirectURIError reports a redirect URI that cannot be parsed.
-// It wraps the error of package etld: use errors.As to reach it.
-type RedirectURIError struct {
-	URI string
-	Err error
-}
-
-func (e *RedirectURIError) Error() string {
-	return fmt.Sprintf("appident: redirect URI %q: %v", e.URI, e.Err)
-}
-
-func (e *RedirectURIError) Unwrap() error { return e.Err }

@@ -137,7 +137,7 @@ func (c *Checker) success(e *entry, now, expires time.Time) *entry {
 func (c *Checker) failure(e *entry, now time.Time, err error, temporary bool) *entry {
 	e.obtained = now
 	e.failed, e.err, e.temporary = true, err, temporary
-	e.retryAt = now.Add(jitter(c.cfg.FailureTTL))
+	e.retryAt = now.Add(jitter(failureTTL))
 	e.expires, e.refreshAt = e.retryAt, e.retryAt
 	return e
 }
@@ -161,16 +161,14 @@ func (c *Checker) lookupDNS(ctx context.Context, k evKey) *entry {
 		}
 		ttl := c.cfg.CacheTTL
 		if ans.TTL > 0 && ans.TTL < ttl {
-			ttl = max(ans.TTL, c.cfg.MinTTL)
+			ttl = max(ans.TTL, minTTL)
 		}
-		c.log.Debug("appident: DNS lookup", "name", k.name, "records", len(d.records), "ttl", ttl)
 		return c.success(e, now, now.Add(ttl))
 	case dnsverify.IsNotFound(err):
 		e.dns.notFound = err
 		return c.success(e, now, now.Add(c.cfg.CacheTTL))
 	default:
 		temp := dnsverify.IsTemporary(err)
-		c.log.Debug("appident: DNS lookup failed", "name", k.name, "err", err, "temporary", temp)
 		return c.failure(e, now, err, temp)
 	}
 }
@@ -204,7 +202,6 @@ func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
 			err = errNoTLSEvidence
 		}
 		temp := tlsTemporary(err)
-		c.log.Debug("appident: TLS inspection failed", "host", k.host, "port", k.port, "err", err, "temporary", temp)
 		return c.failure(e, now, err, temp)
 	}
 	return c.success(e, now, c.tlsExpiry(rep, now))
@@ -237,7 +234,7 @@ func compact(rep *tlsinspect.Report) *tlsinspect.Report {
 	r := *rep
 	r.Leaf = nil
 	if len(r.Chain) > 1 {
-		r.Chain = r.Chain[:1:1]
+		r.Chain = []tlsinspect.CertInfo{r.Chain[0]} // a copy: the rest is freed
 	}
 	return &r
 }
@@ -288,9 +285,6 @@ func (d recordingDialer) DialContext(ctx context.Context, network, address strin
 		d.rec.mu.Lock()
 		d.rec.list = append(d.rec.list, refusal{Address: addr, Reason: reason, Fetch: d.fetch})
 		d.rec.mu.Unlock()
-	}
-	if err == nil && d.fetch {
-		d.rec.stats.revocationFetches.Add(1)
 	}
 	return conn, err
 }

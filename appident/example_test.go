@@ -3,8 +3,10 @@ package appident_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/consenttrust/appverify/appident"
 	"github.com/consenttrust/appverify/appident/appidenttest"
@@ -89,4 +91,54 @@ func ExampleChecker_Assess_development() {
 	// Output:
 	// {"app_name":"","organization":"","location":"","domain":"localhost","labels":["Unknown App"]}
 	// site.development withholds: true
+}
+
+// At consent time: the site described is the one the request's redirect
+// URI lives on, which must be registered; the answer comes within the
+// budget, Pending (fail-closed) when the evidence is not there yet.
+func ExampleChecker_Assess_consent() {
+	w, err := appidenttest.NewWorld()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer w.Close()
+	for _, s := range []appidenttest.SiteOptions{
+		{Host: "app.examplehealth.com", Type: tlsinspect.OV, Organization: "Example Health, Inc.", Country: "US", ClientIDs: []string{"step-app"}},
+		{Host: "app.steptrack.io", Type: tlsinspect.OV, Organization: "StepTrack Ltd", Country: "GB", ClientIDs: []string{"step-app"}},
+	} {
+		if _, err := w.AddSite(s); err != nil {
+			log.Fatal(err)
+		}
+	}
+	w.SetDNSDelay("steptrack.io", 300*time.Millisecond) // a slow resolver
+
+	cfg := w.Config()
+	cfg.Timeout = 50 * time.Millisecond // the consent page's budget (default 3 s)
+	checker, err := appident.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer checker.Close()
+	app := appident.App{
+		ClientID:     "step-app",
+		Name:         "Step",
+		RedirectURIs: []string{"https://app.examplehealth.com/cb", "https://app.steptrack.io/cb"},
+	}
+	ctx := context.Background()
+
+	app.RedirectURI = "https://app.steptrack.io/cb" // the URI this request names
+	a, _ := checker.Assess(ctx, app)
+	fmt.Println(a.Display.Domain, a.Display.Labels, "pending:", a.Pending)
+
+	time.Sleep(time.Second) // the lookup finishes in the background
+	a, _ = checker.Assess(ctx, app)
+	fmt.Println(a.Display.Domain, a.Display.Organization, "pending:", a.Pending)
+
+	app.RedirectURI = "https://evil.example/cb"
+	a, err = checker.Assess(ctx, app)
+	fmt.Println(errors.Is(err, appident.ErrUnregisteredRedirectURI), a.Display.Domain, a.Display.Labels)
+	// Output:
+	// steptrack.io [Unknown App] pending: true
+	// steptrack.io StepTrack Ltd pending: false
+	// true evil.example [Unknown App]
 }

@@ -117,7 +117,6 @@ func (c *Checker) lifecycleFindings(k evKey, s served) []label.Finding {
 		return []label.Finding{{Code: "evidence.pending", Severity: label.Info, Withholds: true,
 			Message: fmt.Sprintf("The %s is still being looked up: until it arrives, only the domain is shown, as Unknown App.", k.what())}}
 	case s.stale:
-		c.stats.staleServes.Add(1)
 		why := "renewing it failed"
 		if s.e.renewErr != nil {
 			why = fmt.Sprintf("renewing it failed (%v)", s.e.renewErr)

@@ -37,7 +37,7 @@ func (c *Checker) fromMemo(m *memoEntry, now time.Time) *Assessment {
 		c.renewIfDue(m.tlsK, tlsE, now)
 	}
 	a := m.a
-	a.AssessedAt = now
+	a.assessedAt = now
 	return &a
 }
 

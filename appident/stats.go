@@ -11,31 +11,24 @@ type Stats struct {
 	Errors      uint64 `json:"errors"`
 	Pending     uint64 `json:"pending"`
 	// CacheHits and CacheMisses count evidence (DNS and TLS separately)
-	// served from the cache or waited for. StaleServes counts DNS evidence
-	// served past its expiry (Config.MaxStale).
+	// served from the cache or waited for.
 	CacheHits   uint64 `json:"cache_hits"`
 	CacheMisses uint64 `json:"cache_misses"`
-	StaleServes uint64 `json:"stale_serves"`
-	// Renewals counts background renewals asked for (refresh-ahead), some
-	// of them coalesced with one already running.
-	Renewals uint64 `json:"renewals"`
 	// Coalesced counts waits that shared another caller's lookup.
 	Coalesced uint64 `json:"coalesced"`
 	// DNSLookups counts TXT lookups run (each may be several DNS queries:
-	// a UDP try, a TCP retry, several servers).
+	// a UDP try, a TCP retry, several servers); Handshakes counts TLS
+	// inspections run.
 	DNSLookups uint64 `json:"dns_lookups"`
-	// Handshakes counts TLS inspections run.
 	Handshakes uint64 `json:"handshakes"`
-	// RevocationFetches counts connections made for OCSP and CRL fetches
-	// (a fetch that reuses a connection is not counted again).
-	RevocationFetches uint64 `json:"revocation_fetches"`
 	// Refusals counts dials the egress guard refused.
 	Refusals uint64 `json:"refusals"`
 	// SharedCacheErrors counts errors of Config.Cache (and its Leaser),
-	// each of which failed open; LeaseWaits counts waits for another
-	// process's lookup.
+	// each of which failed open.
 	SharedCacheErrors uint64 `json:"shared_cache_errors"`
-	LeaseWaits        uint64 `json:"lease_waits"`
+	// LeaseWaits counts waits for another process's lookup of the same
+	// evidence (Leaser).
+	LeaseWaits uint64 `json:"lease_waits"`
 	// InFlight is the number of lookups asked for (by assessments or in
 	// the background) and not yet finished; callers sharing one lookup
 	// count once each.
@@ -43,9 +36,9 @@ type Stats struct {
 }
 
 type counters struct {
-	assessments, errors, pending, cacheHits, cacheMisses, staleServes, renewals, coalesced atomic.Uint64
-	dnsLookups, handshakes, revocationFetches, refusals, sharedErrors, leaseWaits          atomic.Uint64
-	inFlight                                                                               atomic.Int64
+	assessments, errors, pending, cacheHits, cacheMisses, coalesced atomic.Uint64
+	dnsLookups, handshakes, refusals, sharedErrors, leaseWaits      atomic.Uint64
+	inFlight                                                        atomic.Int64
 }
 
 // Stats returns a snapshot of the Checker's counters.
@@ -53,9 +46,8 @@ func (c *Checker) Stats() Stats {
 	s := &c.stats
 	return Stats{
 		Assessments: s.assessments.Load(), Errors: s.errors.Load(), Pending: s.pending.Load(),
-		CacheHits: s.cacheHits.Load(), CacheMisses: s.cacheMisses.Load(), StaleServes: s.staleServes.Load(),
-		Renewals: s.renewals.Load(), Coalesced: s.coalesced.Load(), DNSLookups: s.dnsLookups.Load(), Handshakes: s.handshakes.Load(),
-		RevocationFetches: s.revocationFetches.Load(), Refusals: s.refusals.Load(),
+		CacheHits: s.cacheHits.Load(), CacheMisses: s.cacheMisses.Load(), Coalesced: s.coalesced.Load(),
+		DNSLookups: s.dnsLookups.Load(), Handshakes: s.handshakes.Load(), Refusals: s.refusals.Load(),
 		SharedCacheErrors: s.sharedErrors.Load(), LeaseWaits: s.leaseWaits.Load(), InFlight: s.inFlight.Load(),
 	}
 }

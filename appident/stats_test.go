@@ -53,7 +53,7 @@ func TestStatsCountEachEvent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	want := appident.Stats{Assessments: 2, CacheMisses: 4, Coalesced: 2, DNSLookups: 1, Handshakes: 1, RevocationFetches: 1}
+	want := appident.Stats{Assessments: 2, CacheMisses: 4, Coalesced: 2, DNSLookups: 1, Handshakes: 1}
 	if st := c.Stats(); st != want {
 		t.Fatalf("after two concurrent assessments: Stats %+v\nwant %+v", st, want)
 	}

@@ -125,7 +125,6 @@ func (c *Checker) readShared(ctx context.Context, k evKey) (e *entry, failed boo
 	if err != nil {
 		if !errors.Is(err, ErrCacheMiss) {
 			c.stats.sharedErrors.Add(1)
-			c.log.Debug("appident: shared cache get failed", "key", k.key, "err", err)
 			return nil, true
 		}
 		return nil, false
@@ -149,7 +148,6 @@ func (c *Checker) toShared(ctx context.Context, k evKey, e *entry) {
 	}
 	if err != nil {
 		c.stats.sharedErrors.Add(1)
-		c.log.Debug("appident: shared cache put failed", "key", k.key, "err", err)
 	}
 }
 
@@ -238,7 +236,6 @@ func (c *Checker) flight(k evKey, force bool) (ch <-chan *entry, started *bool) 
 
 // background starts renewing k unless a renewal is running.
 func (c *Checker) background(k evKey) {
-	c.stats.renewals.Add(1)
 	c.flight(k, false)
 }
 

@@ -114,7 +114,7 @@ func TestEncodingRoundTrip(t *testing.T) {
 	dk := dnsKey("examplehealth.com")
 	d := goodDNS(c, storeT0)
 	d.dns.ttl, d.dns.server = time.Hour, "127.0.0.1:53"
-	nf := c.success(&entry{dns: &dnsEvidence{name: "examplehealth.com", notFound: dnsverify.ErrNotFound}}, storeT0, storeT0.Add(time.Hour))
+	nf := c.success(&entry{dns: &dnsEvidence{name: "examplehealth.com", notFound: &dnsverify.LookupError{Name: "examplehealth.com", Kind: dnsverify.KindNotFound}}}, storeT0, storeT0.Add(time.Hour))
 	tk := tlsKey("app.examplehealth.com", 443)
 	tl := c.success(&entry{tls: &tlsEvidence{report: &tlsinspect.Report{Host: "app.examplehealth.com", Port: 443, Type: tlsinspect.OV,
 		Organization: "Example Health, Inc.", Revocation: tlsinspect.RevocationGood, NotAfter: storeT0.Add(90 * 24 * time.Hour)},

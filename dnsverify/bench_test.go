@@ -29,12 +29,12 @@ func BenchmarkVerifyClient(b *testing.B) {
 func BenchmarkBareExchange(b *testing.B) {
 	srv := newServer(b)
 	srv.SetTXT("bench.test", []string{"v=spf1 -all"}, []string{"cerner-client-id=" + testID})
-	c := &dns.Client{UDPSize: DefaultUDPSize}
+	c := &dns.Client{UDPSize: udpSize}
 	b.ReportAllocs()
 	for b.Loop() {
 		m := new(dns.Msg)
 		m.SetQuestion("bench.test.", dns.TypeTXT)
-		m.SetEdns0(DefaultUDPSize, true)
+		m.SetEdns0(udpSize, true)
 		r, _, err := c.Exchange(m, srv.Addr())
 		if err != nil || len(r.Answer) != 2 {
 			b.Fatal(err)
@@ -58,10 +58,10 @@ func BenchmarkVerifyNetResolver(b *testing.B) {
 }
 
 func BenchmarkParseAnswer(b *testing.B) {
-	wire := reply(nil, txtRR("example.com.", 300, "v=spf1 -all"), txtRR("example.com.", 300, "cerner-client-id="+testID))
+	m := reply(nil, txtRR("example.com.", 300, "v=spf1 -all"), txtRR("example.com.", 300, "cerner-client-id="+testID))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parseAnswer(wire, testQ, false, testLimits); err != nil {
+		if _, err := parseAnswer(m, testQ, defaultLimits); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -74,7 +74,7 @@ func BenchmarkVerifyVsBare(b *testing.B) {
 	srv := newServer(b)
 	srv.SetTXT("bench.test", []string{"v=spf1 -all"}, []string{"cerner-client-id=" + testID})
 	v := &Verifier{Resolver: &Client{Servers: []string{srv.Addr()}}}
-	c := &dns.Client{UDPSize: DefaultUDPSize}
+	c := &dns.Client{UDPSize: udpSize}
 	ctx := context.Background()
 	verify := func() {
 		if res := v.Verify(ctx, "bench.test", testID); res.Status != StatusVerified {
@@ -84,7 +84,7 @@ func BenchmarkVerifyVsBare(b *testing.B) {
 	exchange := func() {
 		m := new(dns.Msg)
 		m.SetQuestion("bench.test.", dns.TypeTXT)
-		m.SetEdns0(DefaultUDPSize, true)
+		m.SetEdns0(udpSize, true)
 		if r, _, err := c.Exchange(m, srv.Addr()); err != nil || len(r.Answer) != 2 {
 			b.Fatal(err)
 		}

@@ -2,188 +2,158 @@ package dnsverify
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"net"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/miekg/dns"
 )
 
-// Defaults of the Client's fields.
+// Defaults and limits of the Client.
 const (
-	DefaultTimeout        = 2 * time.Second
-	DefaultAttempts       = 2
-	DefaultUDPSize        = 1232
-	DefaultMaxRecords     = 256
-	DefaultMaxCNAMEs      = 8
-	DefaultMaxAnswerBytes = dns.MaxMsgSize
-	DefaultResolvConf     = "/etc/resolv.conf"
+	defaultTimeout    = 2 * time.Second
+	defaultAttempts   = 2
+	defaultResolvConf = "/etc/resolv.conf"
+	// udpSize is the EDNS0 UDP payload size advertised (the DNS Flag Day
+	// 2020 value); a larger answer comes truncated and is asked again over
+	// TCP, whose answers the protocol bounds at 65535 bytes.
+	udpSize = 1232
 )
+
+// limits bound the work spent on one answer.
+type limits struct {
+	records int // the most TXT records an answer may hold; more make it malformed
+	cnames  int // the most CNAME links followed; a longer chain makes it malformed
+}
+
+var defaultLimits = limits{records: 256, cnames: 8}
 
 // Client is the default Resolver, built on github.com/miekg/dns. It is a
 // stub resolver: it asks recursive resolvers and checks what they say. Its
 // zero value asks the servers of /etc/resolv.conf; it is safe for
 // concurrent use and holds no state between lookups.
 //
-// A lookup sends one query for the TXT records at the name, over UDP with
-// EDNS0 (a UDPSize buffer, the DO bit set), and retries over TCP when the
-// answer is truncated. Each try is bounded by Timeout; a failed try
-// (timeout, network error, SERVFAIL, REFUSED, another error rcode, a
-// malformed answer) moves on to the next server, Attempts times round the
-// list. NXDOMAIN and NODATA end the lookup: they are answers. The caller's
-// context bounds the whole lookup.
+// A lookup sends one query for the TXT records at the name with
+// dns.Client.ExchangeContext, over UDP with EDNS0 (a 1232-byte buffer, the
+// DO bit set), and again over TCP when the answer is truncated. Each try is
+// bounded by Timeout; a failed try (no answer, SERVFAIL, REFUSED, another
+// error rcode, a malformed answer) moves on to the next server, Attempts
+// times round the list. NXDOMAIN and NODATA end the lookup: they are
+// answers. The caller's context bounds the whole lookup.
 //
 // An answer is accepted only if it is a response to the query: same ID, one
 // question with the same name (case-insensitive), type TXT and class IN. A
-// CNAME chain in the answer section is followed (at most MaxCNAMEs links),
-// and only the TXT records at its end are returned; records of other names
-// are ignored.
+// CNAME chain in the answer section is followed (at most 8 links), and only
+// the TXT records at its end are returned; records of other names are
+// ignored. An answer with more than 256 TXT records is malformed.
 type Client struct {
 	// Servers are the DNS servers to ask, host:port; a server given without a
 	// port uses 53. If empty, the nameserver lines of ResolvConf are used,
 	// read at each lookup; if it lists none, 127.0.0.1:53 and [::1]:53.
 	Servers []string
 	// Timeout bounds each try (one server, UDP and the TCP retry). If zero,
-	// DefaultTimeout (2 seconds).
+	// 2 seconds.
 	Timeout time.Duration
-	// Attempts is how many times the server list is tried. If zero,
-	// DefaultAttempts (2).
+	// Attempts is how many times the server list is tried. If zero, 2.
 	Attempts int
-	// UDPSize is the EDNS0 UDP payload size advertised. If zero,
-	// DefaultUDPSize (1232 bytes, the DNS Flag Day 2020 value).
-	UDPSize uint16
-	// MaxRecords is the most TXT records an answer may hold; more make the
-	// answer malformed. If zero, DefaultMaxRecords (256).
-	MaxRecords int
-	// MaxCNAMEs is the most CNAME links followed; a longer chain makes the
-	// answer malformed. If zero, DefaultMaxCNAMEs (8).
-	MaxCNAMEs int
-	// MaxAnswerBytes is the largest answer read, in bytes; a larger one is
-	// malformed. If zero, DefaultMaxAnswerBytes (65535, the protocol maximum).
-	MaxAnswerBytes int
 	// ResolvConf is the resolver configuration file read when Servers is
-	// empty. If empty, DefaultResolvConf (/etc/resolv.conf).
+	// empty. If empty, /etc/resolv.conf.
 	ResolvConf string
 }
 
-var (
-	_ Resolver       = (*Client)(nil)
-	_ RecordResolver = (*Client)(nil)
-)
+var _ Resolver = (*Client)(nil)
 
 // LookupTXT implements Resolver: each string is one TXT record, its
-// character-strings joined. Errors are as for LookupTXTRecords.
+// character-strings joined. Use Verifier.Lookup for the records' strings
+// one by one, the TTL, the AD bit and the server.
+//
+// The error is a *LookupError. When every try failed, its Kind and Err are
+// the most telling failure (an answer such as SERVFAIL or REFUSED beats a
+// try that got no answer, the earlier beats the later), KindUnreachable
+// when no server answered at all, and Servers lists the servers asked.
 func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	a, err := c.LookupTXTRecords(ctx, name)
+	a, err := c.lookup(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return a.Joined(), nil
+	out := make([]string, len(a.Records))
+	for i, r := range a.Records {
+		out[i] = strings.Join(r, "")
+	}
+	return out, nil
 }
 
-// LookupTXTRecords implements RecordResolver. The records' strings are the
-// raw bytes of the character-strings. The error is a *LookupError (matching
-// ErrNotFound for NXDOMAIN and NODATA, ErrServFail, ErrRefused, ErrRcode,
-// ErrTimeout, ErrNetwork, ErrMalformed or ErrCanceled), or ErrInvalidName
-// wrapped when name is not a domain name. When every try failed, the error is
-// the last try's.
-func (c *Client) LookupTXTRecords(ctx context.Context, name string) (*Answer, error) {
+// lookup returns the TXT records at name, or a *LookupError.
+func (c *Client) lookup(ctx context.Context, name string) (*Answer, error) {
 	fqdn, err := checkName(name)
 	if err != nil {
 		return nil, err
 	}
 	servers := c.servers()
-	q := new(dns.Msg)
-	q.SetQuestion(fqdn, dns.TypeTXT)
-	q.AuthenticatedData = true
-	q.SetEdns0(c.udpSize(), true)
-	wire, err := q.Pack()
-	if err != nil {
-		return nil, fmt.Errorf("%w %q: %v", ErrInvalidName, name, err)
-	}
 	attempts := c.Attempts
 	if attempts <= 0 {
-		attempts = DefaultAttempts
+		attempts = defaultAttempts
 	}
-	var last error
+	var asked []string
+	var best *LookupError // the most telling failure so far
+tries:
 	for range attempts {
 		for _, srv := range servers {
-			if err := ctx.Err(); err != nil {
-				return nil, contextError(name, srv, err)
+			if ctxErr(ctx) != nil {
+				break tries
 			}
-			binary.BigEndian.PutUint16(wire, dns.Id()) // a fresh ID for every try
-			a, err := c.try(ctx, wire, fqdn, srv)
-			if err == nil {
+			if !slices.Contains(asked, srv) {
+				asked = append(asked, srv)
+			}
+			a, le := c.try(ctx, fqdn, srv)
+			if le == nil {
+				a.Server = srv
 				return a, nil
 			}
-			var le *LookupError
-			if errors.As(err, &le) {
-				le.Name, le.Server = name, srv
-				switch le.Kind {
-				case KindNXDomain, KindNoData, KindCanceled:
-					return nil, err
-				}
+			le.Name, le.Server = name, srv
+			if le.Kind == KindNotFound || le.Kind == KindCanceled {
+				le.Servers = asked
+				return nil, le
 			}
-			last = err
+			if best == nil || rank(le.Kind) > rank(best.Kind) {
+				best = le
+			}
 		}
 	}
-	return nil, last
+	if best == nil { // the context ended before anything was asked
+		return nil, contextError(name, ctxErr(ctx))
+	}
+	best.Servers = asked
+	return nil, best
 }
 
-// checkName returns name fully qualified, or an error if it is not a
-// domain name.
-func checkName(name string) (string, error) {
-	if name == "" || name == "." {
-		return "", fmt.Errorf("%w %q", ErrInvalidName, name)
+// rank orders the failures of tries: an answer tells more than silence.
+func rank(k Kind) int {
+	if k == KindUnreachable {
+		return 0
 	}
-	if _, ok := dns.IsDomainName(name); !ok {
-		return "", fmt.Errorf("%w %q", ErrInvalidName, name)
+	return 1
+}
+
+// checkName returns name fully qualified, or a *LookupError of Kind
+// KindInvalidName if it is not a domain name.
+func checkName(name string) (string, error) {
+	if _, ok := dns.IsDomainName(name); !ok || name == "" || name == "." {
+		return "", &LookupError{Name: name, Kind: KindInvalidName}
 	}
 	return dns.Fqdn(name), nil
-}
-
-func (c *Client) udpSize() uint16 {
-	if c.UDPSize == 0 {
-		return DefaultUDPSize
-	}
-	if c.UDPSize < dns.MinMsgSize {
-		return dns.MinMsgSize
-	}
-	return c.UDPSize
-}
-
-func (c *Client) limits() limits {
-	l := limits{records: c.MaxRecords, cnames: c.MaxCNAMEs}
-	if l.records <= 0 {
-		l.records = DefaultMaxRecords
-	}
-	if l.cnames <= 0 {
-		l.cnames = DefaultMaxCNAMEs
-	}
-	return l
-}
-
-func (c *Client) maxAnswer() int {
-	if c.MaxAnswerBytes <= 0 || c.MaxAnswerBytes > dns.MaxMsgSize {
-		return dns.MaxMsgSize
-	}
-	return c.MaxAnswerBytes
 }
 
 // servers returns the servers to ask, host:port.
 func (c *Client) servers() []string {
 	if len(c.Servers) > 0 {
-		out, copied := c.Servers, false
+		out := make([]string, len(c.Servers))
 		for i, s := range c.Servers {
+			out[i] = s
 			if _, _, err := net.SplitHostPort(s); err != nil {
-				if !copied {
-					out, copied = append([]string(nil), c.Servers...), true
-				}
 				out[i] = net.JoinHostPort(strings.Trim(s, "[]"), "53")
 			}
 		}
@@ -191,7 +161,7 @@ func (c *Client) servers() []string {
 	}
 	path := c.ResolvConf
 	if path == "" {
-		path = DefaultResolvConf
+		path = defaultResolvConf
 	}
 	if cfg, err := dns.ClientConfigFromFile(path); err == nil && len(cfg.Servers) > 0 {
 		out := make([]string, len(cfg.Servers))
@@ -203,106 +173,96 @@ func (c *Client) servers() []string {
 	return []string{"127.0.0.1:53", "[::1]:53"}
 }
 
-// bufPool holds read buffers of the largest DNS message.
-var bufPool = sync.Pool{New: func() any { b := make([]byte, dns.MaxMsgSize); return &b }}
-
-// aLongTimeAgo is a deadline in the past, to unblock a read at once.
-var aLongTimeAgo = time.Unix(1, 0)
-
 // try asks one server: over UDP, then over TCP if the answer is truncated.
-func (c *Client) try(ctx context.Context, query []byte, fqdn, server string) (*Answer, error) {
+// The error's Name and Server are left for the caller to set.
+func (c *Client) try(ctx context.Context, fqdn, server string) (*Answer, *LookupError) {
 	timeout := c.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = defaultTimeout
 	}
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	q := question{name: fqdn, id: binary.BigEndian.Uint16(query)}
-	lim := c.limits()
-	for _, network := range [...]string{"udp", "tcp"} {
-		n, err := c.roundTrip(ctx, tctx, network, server, query, *bp)
-		if err != nil {
-			return nil, err
-		}
-		a, err := parseAnswer((*bp)[:n], q, network == "tcp", lim)
-		if err == errTruncated {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		a.Server = server
-		return a, nil
+	q := new(dns.Msg)
+	q.SetQuestion(fqdn, dns.TypeTXT)
+	q.AuthenticatedData = true
+	q.SetEdns0(udpSize, true)
+	r, err := exchange(tctx, "udp", timeout, q, server)
+	if err == nil && r.Truncated {
+		r, err = exchange(tctx, "tcp", timeout, q, server)
 	}
-	return nil, &LookupError{Kind: KindMalformed, Err: errors.New("truncated answer over TCP")}
+	if err != nil {
+		if ctxErr(ctx) == nil && errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %v: %w", timeout, err)
+		}
+		return nil, tryError(ctx, err)
+	}
+	return parseAnswer(r, question{name: fqdn, id: q.Id}, defaultLimits)
 }
 
-// roundTrip sends query to server over network and reads the answer into
-// buf, returning its length.
-func (c *Client) roundTrip(ctx, tctx context.Context, network, server string, query, buf []byte) (int, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(tctx, network, server)
+// exchange sends q to server over network with miekg/dns and returns the
+// answer. It makes the calls dns.Client.ExchangeContext makes (DialContext,
+// then ExchangeWithConnContext, which sets the connection's deadlines from
+// Timeout and ctx's deadline) and also ends the exchange when ctx is done,
+// closing the connection, which ExchangeContext does not: the error is then
+// ctx's. A goroutine waiting for ExchangeContext instead, as
+// boulder's bdns has, measured 1.2 to 1.7 times a bare Exchange on a loaded
+// machine, this 1.00 to 1.08 (BenchmarkVerifyVsBare).
+func exchange(ctx context.Context, network string, timeout time.Duration, q *dns.Msg, server string) (*dns.Msg, error) {
+	c := dns.Client{Net: network, Timeout: timeout}
+	conn, err := c.DialContext(ctx, server)
 	if err != nil {
-		return 0, ioError(ctx, tctx, err)
+		return nil, err
 	}
 	defer conn.Close()
-	stop := context.AfterFunc(tctx, func() { _ = conn.SetDeadline(aLongTimeAgo) })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
-	if dl, ok := tctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	max := c.maxAnswer()
-	if network == "udp" {
-		if _, err := conn.Write(query); err != nil {
-			return 0, ioError(ctx, tctx, err)
+	r, _, err := c.ExchangeWithConnContext(ctx, q, conn)
+	if err != nil {
+		if cerr := ctxErr(ctx); cerr != nil {
+			return nil, cerr
 		}
-		n, err := conn.Read(buf[:max])
-		if err != nil {
-			return 0, ioError(ctx, tctx, err)
-		}
-		return n, nil
+		return nil, err
 	}
-	msg := make([]byte, 2+len(query))
-	binary.BigEndian.PutUint16(msg, uint16(len(query)))
-	copy(msg[2:], query)
-	if _, err := conn.Write(msg); err != nil {
-		return 0, ioError(ctx, tctx, err)
-	}
-	var l [2]byte
-	if _, err := io.ReadFull(conn, l[:]); err != nil {
-		return 0, ioError(ctx, tctx, err)
-	}
-	n := int(binary.BigEndian.Uint16(l[:]))
-	if n > max {
-		return 0, &LookupError{Kind: KindMalformed, Err: fmt.Errorf("answer of %d bytes exceeds the limit of %d", n, max)}
-	}
-	if _, err := io.ReadFull(conn, buf[:n]); err != nil {
-		return 0, ioError(ctx, tctx, err)
-	}
-	return n, nil
+	return r, nil
 }
 
-// ioError classifies an error of the network: the caller's context first,
-// then the try's deadline, then the network.
-func ioError(ctx, tctx context.Context, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		return contextError("", "", cerr)
+// tryError classifies the error of an exchange by its type: the caller's
+// cancellation, bytes that are not a DNS message (a *dns.Error from
+// unpacking, or a TCP answer with another ID), else no answer.
+func tryError(ctx context.Context, err error) *LookupError {
+	cerr := ctxErr(ctx)
+	if errors.Is(cerr, context.Canceled) {
+		return &LookupError{Kind: KindCanceled, Err: cerr}
 	}
-	var ne net.Error
-	if tctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) {
-		return &LookupError{Kind: KindTimeout, Err: err}
+	if cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
 	}
-	return &LookupError{Kind: KindNetwork, Err: err}
+	var de *dns.Error
+	if errors.As(err, &de) {
+		return &LookupError{Kind: KindMalformed, Err: err}
+	}
+	return &LookupError{Kind: KindUnreachable, Err: err}
 }
 
-func contextError(name, server string, err error) error {
+// ctxErr returns ctx.Err(), or context.DeadlineExceeded once ctx's deadline
+// has passed even if its timer has not fired yet: a connection's deadline
+// set from it may fire first.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func contextError(name string, err error) *LookupError {
 	k := KindCanceled
 	if errors.Is(err, context.DeadlineExceeded) {
 		k = KindTimeout
 	}
-	return &LookupError{Name: name, Server: server, Kind: k, Err: err}
+	return &LookupError{Name: name, Kind: k, Err: err}
 }
 
 // question is what an answer must match.
@@ -311,31 +271,16 @@ type question struct {
 	id   uint16
 }
 
-type limits struct {
-	records int
-	cnames  int
-}
-
-// errTruncated reports a UDP answer with the TC bit: retry over TCP.
-var errTruncated = errors.New("dnsverify: truncated")
-
-// parseAnswer checks that wire is a response to q and extracts the TXT
-// records at q.name, following CNAMEs. It returns a *LookupError (without
-// Name and Server) for error rcodes, NXDOMAIN, NODATA and malformed answers,
-// and errTruncated for a truncated answer when !tcp.
-func parseAnswer(wire []byte, q question, tcp bool, lim limits) (*Answer, error) {
-	malformed := func(format string, args ...any) error {
+// parseAnswer checks that m is a response to q and extracts the TXT records
+// at q.name, following CNAMEs. It returns a *LookupError (without Name and
+// Server) for error rcodes, NXDOMAIN, NODATA, truncated and malformed
+// answers.
+func parseAnswer(m *dns.Msg, q question, lim limits) (*Answer, *LookupError) {
+	malformed := func(format string, args ...any) *LookupError {
 		return &LookupError{Kind: KindMalformed, Err: fmt.Errorf(format, args...)}
 	}
-	if len(wire) < 12 {
-		return nil, malformed("answer of %d bytes is shorter than a header", len(wire))
-	}
-	if id := binary.BigEndian.Uint16(wire); id != q.id {
-		return nil, malformed("answer ID %d does not match query ID %d", id, q.id)
-	}
-	m := new(dns.Msg)
-	if err := m.Unpack(wire); err != nil {
-		return nil, malformed("%v", err)
+	if m.Id != q.id {
+		return nil, malformed("answer ID %d does not match query ID %d", m.Id, q.id)
 	}
 	if !m.Response || m.Opcode != dns.OpcodeQuery {
 		return nil, malformed("not a response to a query")
@@ -352,9 +297,6 @@ func parseAnswer(wire []byte, q question, tcp bool, lim limits) (*Answer, error)
 		}
 	}
 	if m.Truncated {
-		if !tcp {
-			return nil, errTruncated
-		}
 		return nil, malformed("truncated answer over TCP")
 	}
 	switch m.Rcode {
@@ -399,17 +341,13 @@ func parseAnswer(wire []byte, q question, tcp bool, lim limits) (*Answer, error)
 		}
 		owner = target
 	}
-	if m.Rcode == dns.RcodeNameError {
-		return nil, &LookupError{Kind: KindNXDomain, Rcode: m.Rcode}
-	}
-	if len(records) == 0 {
-		return nil, &LookupError{Kind: KindNoData, Rcode: m.Rcode}
+	if m.Rcode == dns.RcodeNameError || len(records) == 0 {
+		return nil, &LookupError{Kind: KindNotFound, Rcode: m.Rcode}
 	}
 	return &Answer{
 		Name:          strings.TrimSuffix(owner, "."),
 		Records:       records,
 		TTL:           time.Duration(ttl) * time.Second,
-		Rcode:         m.Rcode,
 		Authenticated: m.AuthenticatedData,
 	}, nil
 }

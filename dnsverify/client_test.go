@@ -57,8 +57,8 @@ type flavour struct {
 	name string
 	// resolver returns a Resolver that asks srv, with timeout bounding a try.
 	resolver func(srv *dnstest.Server, timeout time.Duration) Resolver
-	// kinds reports whether the flavour's errors carry a precise Kind.
-	kinds bool
+	// client reports whether it is the Client (else *net.Resolver).
+	client bool
 }
 
 var flavours = []flavour{
@@ -70,6 +70,15 @@ var flavours = []flavour{
 			return (&net.Dialer{}).DialContext(ctx, network, srv.Addr())
 		}}
 	}, false},
+}
+
+// kindOfErr returns the Kind of a *LookupError, or -1.
+func kindOfErr(err error) Kind {
+	var le *LookupError
+	if errors.As(err, &le) {
+		return le.Kind
+	}
+	return -1
 }
 
 func TestVerifyOutcomes(t *testing.T) {
@@ -98,34 +107,38 @@ func TestVerifyOutcomes(t *testing.T) {
 	srv.SetTXT("split.test", []string{"cerner-client-id=bxdcd0ff-5der-", "4c15-b2tf-r28b105aa845"})
 	srv.SetTXT("quoted.test", []string{`cerner-client-id="` + testID + `"`})
 
+	const none Kind = -1
 	for _, fl := range flavours {
 		for _, tc := range []struct {
-			name     string
-			status   Status
-			sentinel error // for flavours with kinds
-			found    []string
-			netSkip  string // why the case does not apply to *net.Resolver
+			name    string
+			status  Status
+			kind    Kind // through the Client
+			netKind Kind // through *net.Resolver, which tells less
+			found   []string
+			netSkip string // why the case does not apply to *net.Resolver
 		}{
-			{"verified.test", StatusVerified, nil, []string{testID}, ""},
-			{"VERIFIED.test.", StatusVerified, nil, []string{testID}, ""},
-			{"mismatch.test", StatusMismatch, nil, []string{"someone-else"}, ""},
-			{"others.test", StatusNotFound, nil, []string{}, ""},
-			{"nxdomain.test", StatusNotFound, ErrNotFound, []string{}, ""},
-			{"nodata.test", StatusNotFound, ErrNotFound, []string{}, ""},
-			{"servfail.test", StatusError, ErrServFail, []string{}, ""},
-			{"refused.test", StatusError, ErrRefused, []string{}, ""},
-			{"slow.test", StatusError, ErrTimeout, []string{}, ""},
-			{"garbage.test", StatusError, ErrMalformed, []string{}, ""},
-			{"wrongid.test", StatusError, ErrMalformed, []string{}, ""},
-			{"big.test", StatusVerified, nil, []string{testID}, ""},
-			{"alias.test", StatusVerified, nil, []string{testID}, ""},
-			{"injected.test", StatusMismatch, nil, []string{"someone-else"},
+			{"verified.test", StatusVerified, none, none, []string{testID}, ""},
+			{"VERIFIED.test.", StatusVerified, none, none, []string{testID}, ""},
+			{"mismatch.test", StatusMismatch, none, none, []string{"someone-else"}, ""},
+			{"others.test", StatusNotFound, none, none, []string{}, ""},
+			{"nxdomain.test", StatusNotFound, KindNotFound, KindNotFound, []string{}, ""},
+			{"nodata.test", StatusNotFound, KindNotFound, KindNotFound, []string{}, ""},
+			{"servfail.test", StatusError, KindServFail, KindServFail, []string{}, ""},
+			// *net.Resolver reports REFUSED as "server misbehaving" with no flag.
+			{"refused.test", StatusError, KindRefused, KindRcode, []string{}, ""},
+			{"slow.test", StatusError, KindUnreachable, KindTimeout, []string{}, ""},
+			{"garbage.test", StatusError, KindMalformed, none, []string{}, "the Go resolver ignores an unparsable reply and waits"},
+			// Both ignore a reply with another ID, as a spoofing attempt, and wait.
+			{"wrongid.test", StatusError, KindUnreachable, KindTimeout, []string{}, ""},
+			{"big.test", StatusVerified, none, none, []string{testID}, ""},
+			{"alias.test", StatusVerified, none, none, []string{testID}, ""},
+			{"injected.test", StatusMismatch, none, none, []string{"someone-else"},
 				"the Go resolver returns TXT records of every owner name in the answer"},
-			{"split.test", StatusVerified, nil, []string{testID}, ""},
-			{"quoted.test", StatusVerified, nil, []string{testID}, ""},
+			{"split.test", StatusVerified, none, none, []string{testID}, ""},
+			{"quoted.test", StatusVerified, none, none, []string{testID}, ""},
 		} {
 			t.Run(fl.name+"/"+tc.name, func(t *testing.T) {
-				if !fl.kinds && tc.netSkip != "" {
+				if !fl.client && tc.netSkip != "" {
 					t.Skip(tc.netSkip)
 				}
 				t.Parallel()
@@ -141,32 +154,29 @@ func TestVerifyOutcomes(t *testing.T) {
 				if res.Name != tc.name || res.Want != testID {
 					t.Errorf("Name, Want = %q, %q", res.Name, res.Want)
 				}
-				switch tc.status {
-				case StatusError:
-					if res.Err == nil || IsNotFound(res.Err) {
-						t.Errorf("error outcome with Err %v", res.Err)
-					}
-					if fl.kinds && !errors.Is(res.Err, tc.sentinel) {
-						t.Errorf("Err = %v, want errors.Is %v", res.Err, tc.sentinel)
-					}
-					wantTemp := tc.sentinel != ErrMalformed
-					if fl.kinds && IsTemporary(res.Err) != wantTemp {
-						t.Errorf("IsTemporary(%v) = %v, want %v", res.Err, !wantTemp, wantTemp)
-					}
-					if !fl.kinds && tc.sentinel != ErrMalformed && !IsTemporary(res.Err) {
-						t.Errorf("IsTemporary(%#v) = false", res.Err)
-					}
-				case StatusNotFound:
-					if tc.sentinel != nil && !IsNotFound(res.Err) {
-						t.Errorf("not found with Err %v", res.Err)
-					}
-					if IsTemporary(res.Err) {
-						t.Errorf("IsTemporary(%v) = true", res.Err)
-					}
-				default:
+				want := tc.kind
+				if !fl.client {
+					want = tc.netKind
+				}
+				if want == none {
 					if res.Err != nil {
 						t.Errorf("Err = %v", res.Err)
 					}
+					return
+				}
+				var le *LookupError
+				if !errors.As(res.Err, &le) || le.Kind != want {
+					t.Fatalf("Err = %#v, want a *LookupError of Kind %v", res.Err, want)
+				}
+				if IsNotFound(res.Err) != (want == KindNotFound) || IsTemporary(res.Err) != want.temporary() {
+					t.Errorf("IsNotFound, IsTemporary = %v, %v for %v", IsNotFound(res.Err), IsTemporary(res.Err), want)
+				}
+				if fl.client {
+					if !slices.Equal(le.Servers, []string{srv.Addr()}) || le.Server != srv.Addr() || le.Resolver != "" {
+						t.Errorf("Servers %q, Server %q, Resolver %q; want %s", le.Servers, le.Server, le.Resolver, srv.Addr())
+					}
+				} else if !strings.Contains(le.Resolver, "*net.Resolver") || !strings.Contains(le.Error(), "custom Dial") {
+					t.Errorf("Resolver %q: the configuration used is not named in %q", le.Resolver, le.Error())
 				}
 			})
 		}
@@ -178,19 +188,22 @@ func TestClientKinds(t *testing.T) {
 	srv.SetA("nodata.test", netip.MustParseAddr("192.0.2.1"))
 	c := &Client{Servers: []string{srv.Addr()}, Timeout: time.Second}
 	ctx := context.Background()
-	_, err := c.LookupTXTRecords(ctx, "nxdomain.test")
+	_, err := c.LookupTXT(ctx, "nxdomain.test")
 	var le *LookupError
-	if !errors.As(err, &le) || le.Kind != KindNXDomain || le.Rcode != dns.RcodeNameError || le.Server != srv.Addr() || le.Name != "nxdomain.test" {
+	if !errors.As(err, &le) || le.Kind != KindNotFound || le.Rcode != dns.RcodeNameError || le.Server != srv.Addr() || le.Name != "nxdomain.test" {
 		t.Errorf("NXDOMAIN: %#v", err)
 	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "dnsverify: ") || !strings.Contains(msg, "NXDOMAIN") {
+		t.Errorf("message %q", msg)
+	}
 	_, err = c.LookupTXT(ctx, "nodata.test")
-	if !errors.As(err, &le) || le.Kind != KindNoData || !IsNotFound(err) {
+	if !errors.As(err, &le) || le.Kind != KindNotFound || le.Rcode != dns.RcodeSuccess || !IsNotFound(err) {
 		t.Errorf("NODATA: %#v", err)
 	}
 	if msg := err.Error(); !strings.HasPrefix(msg, "dnsverify: ") || !strings.Contains(msg, "NODATA") {
 		t.Errorf("message %q", msg)
 	}
-	if _, err := c.LookupTXT(ctx, strings.Repeat("a", 64)+".test"); !errors.Is(err, ErrInvalidName) {
+	if _, err := c.LookupTXT(ctx, strings.Repeat("a", 64)+".test"); kindOfErr(err) != KindInvalidName {
 		t.Errorf("long label: %v", err)
 	}
 	if got := srv.Queries("nxdomain.test", dns.TypeTXT); got != 1 {
@@ -204,7 +217,8 @@ func TestClientDetails(t *testing.T) {
 	srv.SetTTL("d.test", 42*time.Second)
 	srv.SetAuthenticated("d.test", true)
 	c := &Client{Servers: []string{srv.Addr()}}
-	a, err := c.LookupTXTRecords(context.Background(), "d.test")
+	v := &Verifier{Resolver: c}
+	a, err := v.Lookup(context.Background(), "d.test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +226,7 @@ func TestClientDetails(t *testing.T) {
 	if !slices.EqualFunc(a.Records, want, slices.Equal) {
 		t.Errorf("Records = %q, want %q (raw bytes)", a.Records, want)
 	}
-	if a.TTL != 42*time.Second || !a.Authenticated || a.Server != srv.Addr() || a.Name != "d.test" || a.Rcode != dns.RcodeSuccess {
+	if a.TTL != 42*time.Second || !a.Authenticated || a.Server != srv.Addr() || a.Name != "d.test" {
 		t.Errorf("Answer = %+v", a)
 	}
 	txt, err := c.LookupTXT(context.Background(), "d.test")
@@ -220,14 +234,14 @@ func TestClientDetails(t *testing.T) {
 		t.Errorf("LookupTXT = %q, %v", txt, err)
 	}
 	// The Verifier carries the details through.
-	res := (&Verifier{Resolver: c}).Verify(context.Background(), "d.test", "abc")
+	res := v.Verify(context.Background(), "d.test", "abc")
 	if res.Status != StatusVerified || res.TTL != 42*time.Second || !res.Authenticated || res.Server != srv.Addr() {
 		t.Errorf("Result = %+v", res)
 	}
 	// A CNAME's smaller TTL bounds the answer's.
 	srv.SetCNAME("alias.test", "d.test")
 	srv.SetTTL("alias.test", 5*time.Second)
-	if a, err := c.LookupTXTRecords(context.Background(), "alias.test"); err != nil || a.TTL != 5*time.Second || a.Name != "d.test" {
+	if a, err := v.Lookup(context.Background(), "alias.test"); err != nil || a.TTL != 5*time.Second || a.Name != "d.test" {
 		t.Errorf("alias: %+v, %v", a, err)
 	}
 }
@@ -236,19 +250,21 @@ func TestClientTruncationFallsBackToTCP(t *testing.T) {
 	srv := newServer(t)
 	srv.SetTXT("big.test", append(bigSet(40), []string{"cerner-client-id=" + testID})...)
 	c := &Client{Servers: []string{srv.Addr()}}
-	a, err := c.LookupTXTRecords(context.Background(), "big.test")
-	if err != nil || len(a.Records) != 41 {
-		t.Fatalf("big: %v", err)
+	txt, err := c.LookupTXT(context.Background(), "big.test")
+	if err != nil || len(txt) != 41 {
+		t.Fatalf("big: %d records, %v", len(txt), err)
 	}
 	if u, tc := srv.TransportQueries("udp"), srv.TransportQueries("tcp"); u != 1 || tc != 1 {
 		t.Errorf("queries: %d over UDP, %d over TCP; want 1 and 1", u, tc)
 	}
-	// Caps.
-	if _, err := (&Client{Servers: c.Servers, MaxRecords: 10}).LookupTXT(context.Background(), "big.test"); !errors.Is(err, ErrMalformed) {
-		t.Errorf("MaxRecords 10: %v", err)
+	// The record cap: 256 records are read, 257 make the answer malformed.
+	srv.SetTXT("cap.test", bigSet(256)...)
+	if txt, err := c.LookupTXT(context.Background(), "cap.test"); err != nil || len(txt) != 256 {
+		t.Errorf("256 records: %d, %v", len(txt), err)
 	}
-	if _, err := (&Client{Servers: c.Servers, MaxAnswerBytes: 1500}).LookupTXT(context.Background(), "big.test"); !errors.Is(err, ErrMalformed) {
-		t.Errorf("MaxAnswerBytes 1500: %v", err)
+	srv.SetTXT("cap.test", bigSet(257)...)
+	if _, err := c.LookupTXT(context.Background(), "cap.test"); kindOfErr(err) != KindMalformed {
+		t.Errorf("257 records: %v", err)
 	}
 	// A small answer does not touch TCP.
 	srv.Reset()
@@ -258,16 +274,15 @@ func TestClientTruncationFallsBackToTCP(t *testing.T) {
 	}
 }
 
-func TestClientCNAMELimit(t *testing.T) {
+func TestClientCNAMEChain(t *testing.T) {
 	srv := newServer(t)
-	srv.SetCNAME("a.test", "b.test")
-	srv.SetCNAME("b.test", "c.test")
-	srv.SetTXT("c.test", []string{"cerner-client-id=x"})
-	if _, err := (&Client{Servers: []string{srv.Addr()}, MaxCNAMEs: 2}).LookupTXT(context.Background(), "a.test"); err != nil {
-		t.Errorf("2 links with MaxCNAMEs 2: %v", err)
+	// Eight links, the most followed.
+	for i := range 8 {
+		srv.SetCNAME(fmt.Sprintf("l%d.test", i), fmt.Sprintf("l%d.test", i+1))
 	}
-	if _, err := (&Client{Servers: []string{srv.Addr()}, MaxCNAMEs: 1}).LookupTXT(context.Background(), "a.test"); !errors.Is(err, ErrMalformed) {
-		t.Errorf("2 links with MaxCNAMEs 1: %v", err)
+	srv.SetTXT("l8.test", []string{"cerner-client-id=x"})
+	if a, err := (&Verifier{Resolver: &Client{Servers: []string{srv.Addr()}}}).Lookup(context.Background(), "l0.test"); err != nil || a.Name != "l8.test" {
+		t.Errorf("8 links: %+v, %v", a, err)
 	}
 	// A chain to a name without TXT records is NODATA; to no name, NXDOMAIN.
 	srv.SetCNAME("dangling.test", "nowhere.test")
@@ -276,31 +291,34 @@ func TestClientCNAMELimit(t *testing.T) {
 	}
 }
 
-func TestClientNetworkError(t *testing.T) {
+func TestClientUnreachable(t *testing.T) {
 	// The refusal comes back as an ICMP port unreachable, which the kernel
 	// may drop under a burst of them from parallel tests, or the port may be
-	// taken again in between: allow three fresh ports.
+	// taken again in between: allow three fresh pairs of ports.
 	var c *Client
-	var err error
+	var le *LookupError
 	for range 3 {
-		c = &Client{Servers: []string{closedAddr(t)}, Timeout: 500 * time.Millisecond, Attempts: 1}
+		c = &Client{Servers: []string{closedAddr(t), closedAddr(t)}, Timeout: 500 * time.Millisecond}
 		start := time.Now()
-		_, err = c.LookupTXT(context.Background(), "x.test")
-		if errors.Is(err, ErrNetwork) {
-			if d := time.Since(start); d > 400*time.Millisecond {
-				t.Errorf("closed port took %v (should fail at once)", d)
-			}
-			break
+		_, err := c.LookupTXT(context.Background(), "x.test")
+		if !errors.As(err, &le) {
+			t.Fatalf("closed ports: %#v", err)
+		}
+		if d := time.Since(start); le.Kind == KindUnreachable && d < 400*time.Millisecond {
+			break // every try refused at once
 		}
 	}
-	if !errors.Is(err, ErrNetwork) || !IsTemporary(err) || IsNotFound(err) {
-		t.Errorf("closed port: %v", err)
+	if le.Kind != KindUnreachable || !IsTemporary(le) || IsNotFound(le) || !slices.Equal(le.Servers, c.Servers) {
+		t.Errorf("closed ports: %v (Servers %q)", le, le.Servers)
 	}
-	// A dial that fails before sending is a network error too.
-	if _, err := (&Client{Servers: []string{"127.0.0.1:99999"}}).LookupTXT(context.Background(), "x.test"); !errors.Is(err, ErrNetwork) {
+	if msg := le.Error(); !strings.Contains(msg, "no server answered") || !strings.Contains(msg, c.Servers[0]) || !strings.Contains(msg, c.Servers[1]) {
+		t.Errorf("message %q does not name the servers asked", msg)
+	}
+	// A dial that fails before sending is unreachable too.
+	if _, err := (&Client{Servers: []string{"127.0.0.1:99999"}}).LookupTXT(context.Background(), "x.test"); kindOfErr(err) != KindUnreachable {
 		t.Errorf("bad port: %v", err)
 	}
-	// Through *net.Resolver too.
+	// Through *net.Resolver too: temporary.
 	addr := c.Servers[0]
 	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
@@ -322,10 +340,10 @@ func TestClientFailover(t *testing.T) {
 	if res.Status != StatusVerified || res.Server != good.Addr() {
 		t.Errorf("failover: %v from %q (%v)", res.Status, res.Server, res.Err)
 	}
-	// Every server failing: the last error, after Attempts rounds.
+	// Every server failing, after Attempts rounds.
 	c = &Client{Servers: []string{bad.Addr()}, Attempts: 3}
 	_, err := c.LookupTXT(context.Background(), "f.test")
-	if !errors.Is(err, ErrServFail) {
+	if kindOfErr(err) != KindServFail {
 		t.Errorf("all failing: %v", err)
 	}
 	if got := bad.Queries("f.test", dns.TypeTXT); got != 1+3 {
@@ -336,6 +354,36 @@ func TestClientFailover(t *testing.T) {
 	c = &Client{Servers: []string{good.Addr(), bad.Addr()}}
 	if _, err := c.LookupTXT(context.Background(), "gone.test"); !IsNotFound(err) || bad.Queries("gone.test", dns.TypeTXT) != 0 {
 		t.Errorf("NXDOMAIN then: %v, second server asked %d times", err, bad.Queries("gone.test", dns.TypeTXT))
+	}
+}
+
+// TestClientMostTellingCause: when every try fails, the error is the most
+// telling failure, not the last one: an answer (SERVFAIL, REFUSED) beats a
+// later silence, and the servers asked are named.
+func TestClientMostTellingCause(t *testing.T) {
+	refusing, slow := newServer(t), newServer(t)
+	refusing.SetRcode("m.test", dns.RcodeRefused)
+	slow.SetTXT("m.test", []string{"cerner-client-id=x"})
+	slow.SetDelay("m.test", 2*time.Second)
+	closed := closedAddr(t)
+	c := &Client{Servers: []string{refusing.Addr(), slow.Addr(), closed}, Timeout: 200 * time.Millisecond}
+	_, err := c.LookupTXT(context.Background(), "m.test")
+	var le *LookupError
+	if !errors.As(err, &le) || le.Kind != KindRefused || le.Server != refusing.Addr() || !IsTemporary(err) {
+		t.Fatalf("REFUSED then timeouts: %v", err)
+	}
+	if !slices.Equal(le.Servers, c.Servers) {
+		t.Errorf("Servers = %q, want %q", le.Servers, c.Servers)
+	}
+	for _, s := range c.Servers {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("%q does not name %s", err, s)
+		}
+	}
+	// Only silence: unreachable, the timeout as the cause.
+	c = &Client{Servers: []string{slow.Addr()}, Timeout: 200 * time.Millisecond, Attempts: 1}
+	if _, err := c.LookupTXT(context.Background(), "m.test"); !errors.As(err, &le) || le.Kind != KindUnreachable || le.Server != slow.Addr() {
+		t.Errorf("timeout only: %v", err)
 	}
 }
 
@@ -352,11 +400,8 @@ func TestContextCancellation(t *testing.T) {
 			if d := time.Since(start); d > time.Second {
 				t.Errorf("canceled lookup took %v", d)
 			}
-			if res.Status != StatusError || !errors.Is(res.Err, context.Canceled) {
+			if res.Status != StatusError || !errors.Is(res.Err, context.Canceled) || kindOfErr(res.Err) != KindCanceled {
 				t.Errorf("canceled: %v %v", res.Status, res.Err)
-			}
-			if fl.kinds && !errors.Is(res.Err, ErrCanceled) {
-				t.Errorf("canceled: %v, want ErrCanceled", res.Err)
 			}
 		})
 	}
@@ -365,15 +410,20 @@ func TestContextCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := (&Client{Servers: []string{srv.Addr()}}).LookupTXT(ctx, "slow.test")
-	if !errors.Is(err, ErrCanceled) || srv.TransportQueries("udp") != 0 {
+	if kindOfErr(err) != KindCanceled || srv.TransportQueries("udp") != 0 {
 		t.Errorf("pre-canceled: %v, %d queries", err, srv.TransportQueries("udp"))
 	}
-	// A context deadline is a timeout.
+	// A context deadline during a try: no server answered in time.
 	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = (&Client{Servers: []string{srv.Addr()}}).LookupTXT(ctx, "slow.test")
-	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+	if kindOfErr(err) != KindUnreachable || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("deadline: %v", err)
+	}
+	// A deadline already past: a timeout, nobody asked.
+	_, err = (&Client{Servers: []string{srv.Addr()}}).LookupTXT(ctx, "slow.test")
+	if kindOfErr(err) != KindTimeout || !IsTemporary(err) {
+		t.Errorf("past deadline: %v", err)
 	}
 }
 
@@ -381,7 +431,7 @@ func TestVerifierInvalidAndDefault(t *testing.T) {
 	var v Verifier
 	for _, name := range []string{"", ".", "a..b", strings.Repeat("a", 64) + ".test"} {
 		res := v.Verify(context.Background(), name, "x")
-		if res.Status != StatusError || !errors.Is(res.Err, ErrInvalidName) || res.Found == nil {
+		if res.Status != StatusError || kindOfErr(res.Err) != KindInvalidName || res.Found == nil {
 			t.Errorf("Verify(%q) = %+v", name, res)
 		}
 	}
@@ -393,7 +443,6 @@ func TestVerifierInvalidAndDefault(t *testing.T) {
 		t.Errorf("zero Verifier: %+v", res)
 	}
 }
-
 func TestClientServers(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "resolv.conf")
@@ -427,24 +476,24 @@ func TestErrorClassification(t *testing.T) {
 	}{
 		{nil, false, false},
 		{errors.New("other"), false, false},
-		{ErrNotFound, true, false},
-		{&LookupError{Kind: KindNXDomain}, true, false},
-		{&LookupError{Kind: KindNoData}, true, false},
+		{&LookupError{Kind: KindNotFound}, true, false},
 		{&LookupError{Kind: KindServFail}, false, true},
 		{&LookupError{Kind: KindRefused}, false, true},
+		{&LookupError{Kind: KindUnreachable}, false, true},
 		{&LookupError{Kind: KindTimeout}, false, true},
-		{&LookupError{Kind: KindNetwork}, false, true},
 		{&LookupError{Kind: KindCanceled}, false, true},
 		{&LookupError{Kind: KindMalformed}, false, false},
 		{&LookupError{Kind: KindRcode}, false, false},
+		{&LookupError{Kind: KindInvalidName}, false, false},
 		{fmt.Errorf("wrapped: %w", &LookupError{Kind: KindServFail}), false, true},
+		// *net.DNSError by its flags only: the text says nothing.
 		{&net.DNSError{Err: "no such host", IsNotFound: true}, true, false},
 		{&net.DNSError{Err: "i/o timeout", IsTimeout: true}, false, true},
 		{&net.DNSError{Err: "server misbehaving", IsTemporary: true}, false, true},
-		{&net.DNSError{Err: "server misbehaving"}, false, true},
-		{&net.DNSError{Err: "cannot unmarshal DNS message"}, false, false},
-		{&DisagreementError{}, false, false},
+		{&net.DNSError{Err: "server misbehaving"}, false, false},
+		{&net.DNSError{Err: "no such host"}, false, false},
 		{context.DeadlineExceeded, false, true},
+		{context.Canceled, false, true},
 	} {
 		if got := IsNotFound(tc.err); got != tc.notFound {
 			t.Errorf("IsNotFound(%#v) = %v", tc.err, got)
@@ -453,11 +502,17 @@ func TestErrorClassification(t *testing.T) {
 			t.Errorf("IsTemporary(%#v) = %v", tc.err, got)
 		}
 	}
-	if !errors.Is(&DisagreementError{}, ErrDisagreement) {
-		t.Error("DisagreementError is not ErrDisagreement")
-	}
 	inner := errors.New("inner")
-	if le := (&LookupError{Kind: KindNetwork, Err: inner}); !errors.Is(le, inner) || errors.Is(le, ErrTimeout) {
-		t.Error("LookupError Unwrap/Is")
+	if le := (&LookupError{Kind: KindUnreachable, Err: inner}); !errors.Is(le, inner) {
+		t.Error("LookupError Unwrap")
+	}
+	// Another Resolver's error is wrapped, named and classified by type.
+	le := resolverError("x.test", &net.Resolver{}, &net.DNSError{Err: "server misbehaving", IsTemporary: true, Server: "192.0.2.53:53"})
+	if le.Kind != KindServFail || le.Server != "192.0.2.53:53" || !strings.Contains(le.Error(), "system resolver") {
+		t.Errorf("net.Resolver error: %+v: %v", le, le)
+	}
+	type custom struct{ Resolver }
+	if le := resolverError("x.test", custom{}, inner); le.Kind != KindRcode || !errors.Is(le, inner) || !strings.Contains(le.Error(), "dnsverify.custom") {
+		t.Errorf("custom Resolver error: %+v: %v", le, le)
 	}
 }

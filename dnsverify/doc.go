@@ -34,10 +34,14 @@
 //   - Ids are opaque tokens, compared exactly after trimming (the published
 //     example is not even a valid UUID): no case folding, no UUID parsing.
 //     Matching surrounding quotes are removed.
-//   - Bytes that are not printable ASCII end an id. At most
-//     [MaxRecordBytes] of a record are examined and [MaxIDs] ids returned.
+//   - Bytes that are not printable ASCII end an id. At most 64 KiB of a
+//     record are examined (more than a DNS message holds).
 //
-// [Match] decides, purely, what the records at a name say about one client id.
+// [Match] decides, purely, what the records at a name say about one client
+// id. Limits bound work (bytes examined, records read), never whose id is
+// verified: an app is verified if a record at its eTLD+1 carries its id,
+// however many other ids and records the answer holds and in whatever order
+// they come. One [Verifier.Lookup] of a site serves Match for every app on it.
 //
 // # The outcomes
 //
@@ -51,14 +55,17 @@
 //     records (NODATA), or has no cerner-client-id record;
 //   - error: the lookup failed, and nothing is known about the records.
 //
-// Failures are typed: a [*LookupError] with a [Kind], matching one of
-// [ErrNotFound] (NXDOMAIN and NODATA), [ErrServFail], [ErrRefused],
-// [ErrRcode], [ErrTimeout], [ErrNetwork], [ErrMalformed] or [ErrCanceled]
-// with errors.Is. [IsNotFound] and [IsTemporary] classify errors from any
-// [Resolver], *net.Resolver's included. "Not found" and "failed" are never
-// confused: an app must not lose its description because a resolver
-// hiccupped, so a cache should keep serving what it knew when IsTemporary
-// reports true.
+// Failures are typed: one [*LookupError], whose [Kind] says what went
+// wrong (not_found for NXDOMAIN and NODATA, servfail, refused, rcode,
+// malformed, unreachable when no server answered at all, timeout,
+// canceled, invalid_name) and whose Servers name the servers asked. When
+// every try fails, the error is the most telling failure: a SERVFAIL or
+// REFUSED from one server is not hidden by a later server's silence.
+// [IsNotFound] and [IsTemporary] classify errors from any [Resolver],
+// *net.Resolver's included, by their type and flags, never their text.
+// "Not found" and "failed" are never confused: an app must not lose its
+// description because a resolver hiccupped, so a cache should keep serving
+// what it knew when IsTemporary reports true.
 //
 // # Resolvers
 //
@@ -66,9 +73,10 @@
 // default is [Client], a stub resolver on github.com/miekg/dns that asks
 // the recursive resolvers of /etc/resolv.conf (or its own list) over UDP
 // with EDNS0 and falls back to TCP on truncation, checks each answer against
-// the question, follows CNAME chains, and also implements [RecordResolver]
-// to report TTL, the AD bit and the server. [Quorum] asks several resolvers
-// at once and accepts only an answer they agree on.
+// the question, follows CNAME chains, and reports the TTL, the AD bit and
+// the server. A *net.Resolver tells less: its errors carry flags, not the
+// rcode (REFUSED is KindRcode through it), and the error names the
+// resolver configuration it used.
 //
 // # Security considerations
 //
@@ -78,9 +86,7 @@
 // rejects answers whose ID, question name, type or class differ from its
 // query, and ignores records of other names, but it does not validate DNSSEC
 // itself: [Result.Authenticated] repeats the resolver's AD bit, which means
-// something only over a trusted path to a validating resolver. To raise the
-// bar against an attacker on one network path, use a [Quorum] of resolvers
-// on different networks.
+// something only over a trusted path to a validating resolver.
 //
 // *net.Resolver, when used as the Resolver, returns the TXT records of every
 // owner name in an answer, not only those of the name asked (a resolver on
@@ -89,8 +95,8 @@
 // canceled: the [Verifier] returns on time anyway and lets the query finish
 // in the background.
 //
-// Answers are bounded: at most [Client.MaxRecords] records, a
-// [Client.MaxAnswerBytes] message, [Client.MaxCNAMEs] CNAME links, each try
-// bounded by [Client.Timeout]. Records are attacker-controlled text: ids are
+// Answers are bounded: at most 256 records, a 1232-byte message over UDP
+// and the protocol's 65535 bytes over TCP, 8 CNAME links, each try bounded
+// by [Client.Timeout]. Records are attacker-controlled text: ids are
 // returned as printable ASCII only, but display them escaped all the same.
 package dnsverify

@@ -5,88 +5,61 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/miekg/dns"
-)
-
-// Sentinels for the outcomes of a lookup, for errors.Is. A *LookupError
-// matches the sentinel of its Kind.
-var (
-	// ErrNotFound: the name does not exist (NXDOMAIN) or has no TXT records (NODATA).
-	ErrNotFound = errors.New("dnsverify: no TXT records")
-	// ErrServFail: the server answered SERVFAIL.
-	ErrServFail = errors.New("dnsverify: server failure")
-	// ErrRefused: the server answered REFUSED.
-	ErrRefused = errors.New("dnsverify: query refused")
-	// ErrRcode: the server answered another error rcode (FORMERR, NOTIMP, ...).
-	ErrRcode = errors.New("dnsverify: error response")
-	// ErrTimeout: no answer within the time allowed (a try's Timeout or the
-	// context's deadline).
-	ErrTimeout = errors.New("dnsverify: timeout")
-	// ErrNetwork: the query could not be sent or the answer not read.
-	ErrNetwork = errors.New("dnsverify: network error")
-	// ErrMalformed: the answer does not parse, does not match the question
-	// or exceeds the limits.
-	ErrMalformed = errors.New("dnsverify: malformed answer")
-	// ErrCanceled: the caller's context was canceled.
-	ErrCanceled = errors.New("dnsverify: lookup canceled")
-	// ErrDisagreement: the resolvers of a Quorum gave different answers.
-	ErrDisagreement = errors.New("dnsverify: resolvers disagree")
-	// ErrInvalidName: the name to look up is not a domain name.
-	ErrInvalidName = errors.New("dnsverify: invalid name")
 )
 
 // Kind classifies a failed lookup.
 type Kind int
 
 const (
-	// KindNetwork: the query could not be sent or the answer not read.
-	KindNetwork Kind = iota
-	// KindNXDomain: the name does not exist.
-	KindNXDomain
-	// KindNoData: the name exists without TXT records.
-	KindNoData
-	// KindServFail: the server answered SERVFAIL.
+	// KindUnreachable: no server answered at all: every try timed out (by
+	// Client.Timeout or the caller's deadline) or failed at the transport
+	// (connection refused, network unreachable).
+	// It is the zero Kind, so that a LookupError never claims an answer by
+	// default.
+	KindUnreachable Kind = iota
+	// KindNotFound: the name does not exist (NXDOMAIN, Rcode
+	// dns.RcodeNameError) or has no TXT records (NODATA, Rcode
+	// dns.RcodeSuccess). It is an answer, not a failure: see IsNotFound.
+	KindNotFound
+	// KindServFail: a server answered SERVFAIL. Through a *net.Resolver,
+	// also a failure it flags temporary without saying more (a socket error).
 	KindServFail
-	// KindRefused: the server answered REFUSED.
+	// KindRefused: a server answered REFUSED.
 	KindRefused
-	// KindRcode: the server answered another error rcode.
+	// KindRcode: a server answered another error rcode (FORMERR, NOTIMP,
+	// ...). Through a *net.Resolver or another Resolver, also any failure
+	// it does not classify (REFUSED included: *net.Resolver does not tell).
 	KindRcode
-	// KindTimeout: no answer in time.
-	KindTimeout
-	// KindMalformed: the answer does not parse, does not match the question
-	// or exceeds the limits.
+	// KindMalformed: an answer did not parse, did not match the question or
+	// exceeded the limits.
 	KindMalformed
+	// KindTimeout: the caller's deadline had passed before any server was
+	// asked; through a *net.Resolver, any timeout.
+	KindTimeout
 	// KindCanceled: the caller's context was canceled.
 	KindCanceled
+	// KindInvalidName: the name to look up is not a domain name; nothing
+	// was asked.
+	KindInvalidName
 )
 
 var kindNames = [...]string{
-	KindNetwork:   "network",
-	KindNXDomain:  "nxdomain",
-	KindNoData:    "nodata",
-	KindServFail:  "servfail",
-	KindRefused:   "refused",
-	KindRcode:     "rcode",
-	KindTimeout:   "timeout",
-	KindMalformed: "malformed",
-	KindCanceled:  "canceled",
+	KindNotFound:    "not_found",
+	KindServFail:    "servfail",
+	KindRefused:     "refused",
+	KindRcode:       "rcode",
+	KindMalformed:   "malformed",
+	KindUnreachable: "unreachable",
+	KindTimeout:     "timeout",
+	KindCanceled:    "canceled",
+	KindInvalidName: "invalid_name",
 }
 
-var kindErrs = [...]error{
-	KindNetwork:   ErrNetwork,
-	KindNXDomain:  ErrNotFound,
-	KindNoData:    ErrNotFound,
-	KindServFail:  ErrServFail,
-	KindRefused:   ErrRefused,
-	KindRcode:     ErrRcode,
-	KindTimeout:   ErrTimeout,
-	KindMalformed: ErrMalformed,
-	KindCanceled:  ErrCanceled,
-}
-
-// String returns the kind's name: network, nxdomain, nodata, servfail,
-// refused, rcode, timeout, malformed or canceled.
+// String returns the kind's name: not_found, servfail, refused, rcode,
+// malformed, unreachable, timeout, canceled or invalid_name.
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
 		return fmt.Sprintf("Kind(%d)", int(k))
@@ -94,7 +67,7 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements encoding.TextMarshaler with the names of String.
 func (k Kind) MarshalText() ([]byte, error) {
 	if k < 0 || int(k) >= len(kindNames) {
 		return nil, fmt.Errorf("dnsverify: invalid Kind %d", int(k))
@@ -102,7 +75,7 @@ func (k Kind) MarshalText() ([]byte, error) {
 	return []byte(kindNames[k]), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler with the names of String.
 func (k *Kind) UnmarshalText(b []byte) error {
 	for i, n := range kindNames {
 		if n == string(b) {
@@ -113,41 +86,77 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	return fmt.Errorf("dnsverify: unknown Kind %q", b)
 }
 
-// LookupError is a failed lookup of the TXT records at Name.
+// temporary reports whether asking again later may cure a failure of kind k.
+func (k Kind) temporary() bool {
+	switch k {
+	case KindServFail, KindRefused, KindUnreachable, KindTimeout, KindCanceled:
+		return true
+	}
+	return false
+}
+
+// LookupError is a failed lookup of the TXT records at Name: the one error
+// type of this package, for every Resolver (errors of other Resolvers are
+// wrapped in it by the Verifier).
 type LookupError struct {
 	// Name is the name looked up.
 	Name string
-	// Server is the server whose answer (or silence) decided the outcome,
-	// host:port; empty when no server was asked.
-	Server string
 	// Kind classifies the failure.
 	Kind Kind
-	// Rcode is the response code of the answer, when there was one.
+	// Rcode is the response code of the answer that decided, when there was one.
 	Rcode int
-	// Err is the underlying error, if any (a network error, a parse error,
-	// the context's error).
+	// Server is the server whose answer (or silence) decided the outcome,
+	// host:port; empty when unknown.
+	Server string
+	// Servers are the servers asked, in the order first asked, each once;
+	// empty when nothing was asked or the Resolver does not say.
+	Servers []string
+	// Resolver describes what was asked when it was not a Client: the
+	// *net.Resolver and the configuration it used, or another Resolver's type.
+	Resolver string
+	// Err is the underlying error, if any: the most telling cause when every
+	// try failed (an answer such as SERVFAIL beats a later timeout), a
+	// network or parse error, the context's error, another Resolver's error.
 	Err error
 }
 
 func (e *LookupError) Error() string {
-	msg := "dnsverify: lookup TXT " + e.Name
-	if e.Server != "" {
-		msg += " on " + e.Server
+	var b strings.Builder
+	b.WriteString("dnsverify: lookup TXT ")
+	b.WriteString(e.Name)
+	if e.Resolver != "" {
+		b.WriteString(" via ")
+		b.WriteString(e.Resolver)
 	}
-	switch e.Kind {
-	case KindNXDomain:
-		msg += ": no such name (NXDOMAIN)"
-	case KindNoData:
-		msg += ": no TXT records (NODATA)"
-	case KindServFail, KindRefused, KindRcode:
-		msg += ": " + rcodeName(e.Rcode)
+	if e.Server != "" {
+		b.WriteString(" on ")
+		b.WriteString(e.Server)
+	}
+	b.WriteString(": ")
+	switch {
+	case e.Kind == KindNotFound && e.Rcode == dns.RcodeNameError:
+		b.WriteString("no such name (NXDOMAIN)")
+	case e.Kind == KindNotFound && e.Resolver == "":
+		b.WriteString("no TXT records (NODATA)")
+	case e.Kind == KindNotFound:
+		b.WriteString("no such name or no TXT records")
+	case e.Kind == KindUnreachable:
+		b.WriteString("no server answered")
+	case (e.Kind == KindServFail || e.Kind == KindRefused || e.Kind == KindRcode) && e.Rcode != 0:
+		b.WriteString(rcodeName(e.Rcode))
 	default:
-		msg += ": " + e.Kind.String()
+		b.WriteString(e.Kind.String())
+	}
+	if len(e.Servers) > 0 {
+		b.WriteString(" (asked ")
+		b.WriteString(strings.Join(e.Servers, ", "))
+		b.WriteString(")")
 	}
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
 	}
-	return msg
+	return b.String()
 }
 
 func rcodeName(rc int) string {
@@ -160,34 +169,10 @@ func rcodeName(rc int) string {
 // Unwrap returns the underlying error.
 func (e *LookupError) Unwrap() error { return e.Err }
 
-// Is reports whether target is the sentinel of e's Kind.
-func (e *LookupError) Is(target error) bool {
-	return int(e.Kind) >= 0 && int(e.Kind) < len(kindErrs) && kindErrs[e.Kind] == target
-}
-
-// DisagreementError reports that the resolvers of a Quorum answered
-// differently. It matches ErrDisagreement.
-type DisagreementError struct {
-	// Name is the name looked up.
-	Name string
-	// Answers holds, per resolver in order, its records (each record's
-	// strings joined), nil when it found none or failed.
-	Answers [][]string
-	// Errs holds, per resolver in order, its error (nil when it answered).
-	Errs []error
-}
-
-func (e *DisagreementError) Error() string {
-	return fmt.Sprintf("dnsverify: resolvers disagree on the TXT records of %s", e.Name)
-}
-
-// Is reports whether target is ErrDisagreement.
-func (e *DisagreementError) Is(target error) bool { return target == ErrDisagreement }
-
-// KindOf classifies err: the Kind of a *LookupError, or the closest Kind for
-// a *net.DNSError (from *net.Resolver) and for context errors. ok is false
-// for nil and for errors it cannot classify.
-func KindOf(err error) (k Kind, ok bool) {
+// kindOf classifies err by its type and flags, never its text: the Kind of
+// a *LookupError, the flags of a *net.DNSError, context errors and
+// net.Error timeouts. ok is false for nil and errors it cannot classify.
+func kindOf(err error) (k Kind, ok bool) {
 	if err == nil {
 		return 0, false
 	}
@@ -195,70 +180,86 @@ func KindOf(err error) (k Kind, ok bool) {
 	if errors.As(err, &le) {
 		return le.Kind, true
 	}
-	var de *net.DNSError
-	if errors.As(err, &de) {
-		switch {
-		case de.IsNotFound:
-			return KindNXDomain, true
-		case de.IsTimeout:
-			return KindTimeout, true
-		case de.IsTemporary:
-			return KindServFail, true
-		case de.Err == "server misbehaving":
-			return KindRefused, true // REFUSED and other error rcodes
-		case de.Err == "cannot unmarshal DNS message", de.Err == "invalid DNS response":
-			return KindMalformed, true
-		case errors.Is(err, context.Canceled):
-			return KindCanceled, true
-		default:
-			return KindNetwork, true
-		}
-	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return KindCanceled, true
 	case errors.Is(err, context.DeadlineExceeded):
 		return KindTimeout, true
 	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		switch {
+		case de.IsNotFound:
+			return KindNotFound, true
+		case de.IsTimeout:
+			return KindTimeout, true
+		case de.IsTemporary:
+			return KindServFail, true
+		default:
+			return KindRcode, true
+		}
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		if ne.Timeout() {
 			return KindTimeout, true
 		}
-		return KindNetwork, true
+		return KindUnreachable, true
 	}
 	return 0, false
 }
 
 // IsNotFound reports whether err means the name has no TXT records: it does
-// not exist (NXDOMAIN) or has none (NODATA). It is true for ErrNotFound, a
-// *LookupError of Kind KindNXDomain or KindNoData, and a *net.DNSError with
-// IsNotFound set. Every other error is a failed lookup that says nothing
-// about the records.
+// not exist (NXDOMAIN) or has none (NODATA). It is true for a *LookupError
+// of Kind KindNotFound and a *net.DNSError with IsNotFound set. Every other
+// error is a failed lookup that says nothing about the records.
 func IsNotFound(err error) bool {
-	if errors.Is(err, ErrNotFound) {
-		return true
-	}
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
+	k, ok := kindOf(err)
+	return ok && k == KindNotFound
 }
 
 // IsTemporary reports whether err is a failure that asking again later may
-// cure: SERVFAIL, REFUSED, a timeout, a network error or a canceled lookup
-// (also from *net.Resolver). A cache should keep serving what it knew before
-// such a failure. It is false for nil, not-found, malformed answers, other
-// rcodes and disagreement of a Quorum.
+// cure: SERVFAIL, REFUSED, no server answering, a timeout or a canceled
+// lookup (also from a *net.Resolver, by its error's flags). A cache should
+// keep serving what it knew before such a failure. It is false for nil,
+// not-found, malformed answers, other rcodes and invalid names.
 func IsTemporary(err error) bool {
-	if err == nil || IsNotFound(err) || errors.Is(err, ErrDisagreement) {
-		return false
+	k, ok := kindOf(err)
+	return ok && k.temporary()
+}
+
+// resolverError wraps the error of a Resolver other than Client in a
+// *LookupError, classified by kindOf (an unclassified error is KindRcode).
+func resolverError(name string, r Resolver, err error) *LookupError {
+	var le *LookupError
+	if errors.As(err, &le) {
+		return le
 	}
-	k, ok := KindOf(err)
+	k, ok := kindOf(err)
 	if !ok {
-		return false
+		k = KindRcode
 	}
-	switch k {
-	case KindServFail, KindRefused, KindTimeout, KindNetwork, KindCanceled:
-		return true
+	le = &LookupError{Name: name, Kind: k, Resolver: describe(r), Err: err}
+	var de *net.DNSError
+	if errors.As(err, &de) && de.Server != "" {
+		le.Server = de.Server
 	}
-	return false
+	return le
+}
+
+// describe names a Resolver other than Client and, for a *net.Resolver, the
+// configuration it uses.
+func describe(r Resolver) string {
+	nr, ok := r.(*net.Resolver)
+	if !ok {
+		return fmt.Sprintf("%T", r)
+	}
+	if nr != nil && nr.Dial != nil {
+		return "*net.Resolver (Go resolver, custom Dial: servers are its own)"
+	}
+	how := "system resolver (Go or cgo, per GODEBUG netdns)"
+	if nr != nil && nr.PreferGo {
+		how = "Go resolver"
+	}
+	return "*net.Resolver (" + how + ", servers of /etc/resolv.conf)"
 }

@@ -2,6 +2,7 @@ package dnsverify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -75,4 +76,40 @@ func ExampleVerifier() {
 	// mismatch [app-one]
 	// not_found true
 	// error true
+}
+
+func ExampleVerifier_Lookup() {
+	srv, err := dnstest.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	// One vendor, many apps: several ids in one record, more in others.
+	srv.SetTXT("vendor.example",
+		[]string{"cerner-client-id=app-one\ncerner-client-id=app-two"},
+		[]string{"cerner-client-id=app-three"},
+		[]string{"v=spf1 -all"})
+
+	v := &dnsverify.Verifier{Resolver: &dnsverify.Client{Servers: []string{srv.Addr()}}}
+	// One lookup for the site, then Match for each app.
+	a, err := v.Lookup(context.Background(), "vendor.example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, app := range []string{"app-one", "app-three", "app-four"} {
+		status, _ := dnsverify.Match(a.Records, app)
+		fmt.Println(app, status)
+	}
+	// A server that fails: the error says what, and whom it asked.
+	srv.SetRcode("broken.example", dns.RcodeServerFailure)
+	_, err = v.Lookup(context.Background(), "broken.example")
+	var le *dnsverify.LookupError
+	if errors.As(err, &le) {
+		fmt.Println(le.Kind, len(le.Servers), dnsverify.IsTemporary(err))
+	}
+	// Output:
+	// app-one verified
+	// app-three verified
+	// app-four mismatch
+	// servfail 1 true
 }

@@ -5,15 +5,10 @@ import "strings"
 // Key is the attribute name of the record, compared case-insensitively.
 const Key = "cerner-client-id"
 
-// Limits of the parser. Input beyond them is ignored, never an error.
-const (
-	// MaxRecordBytes is how much of one TXT record's joined text ClientIDs
-	// examines; the rest is ignored.
-	MaxRecordBytes = 64 << 10
-	// MaxIDs is the most client ids ClientIDs returns for one record, and
-	// Match reports for one name.
-	MaxIDs = 64
-)
+// maxRecordBytes is how much of one TXT record's joined text ClientIDs
+// examines; the rest is ignored. It bounds work, not ids: one record in a
+// DNS message is smaller.
+const maxRecordBytes = 64 << 10
 
 // ClientIDs returns the client ids in ONE TXT record, given its
 // character-strings, in order of appearance, deduplicated. It returns nil
@@ -32,14 +27,22 @@ const (
 // opaque: kept exactly, except that a pair of matching surrounding quotes
 // (" or ') is removed. Empty ids are skipped.
 //
-// At most the first MaxRecordBytes of the joined text are examined and at
-// most MaxIDs ids returned. Every id returned is a substring of the joined
-// text.
+// At most the first 64 KiB of the joined text are examined (more than a
+// DNS message holds); every id in them is returned, however many. Every id
+// returned is a substring of the joined text.
 func ClientIDs(txt []string) []string {
-	return appendClientIDs(nil, join(txt), MaxIDs)
+	var ids []string
+	seen := map[string]bool{}
+	forEachID(join(txt), func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	})
+	return ids
 }
 
-// join concatenates the strings, up to MaxRecordBytes, allocating only
+// join concatenates the strings, up to maxRecordBytes, allocating only
 // when there is more than one.
 func join(txt []string) string {
 	switch len(txt) {
@@ -47,16 +50,16 @@ func join(txt []string) string {
 		return ""
 	case 1:
 		s := txt[0]
-		if len(s) > MaxRecordBytes {
-			s = s[:MaxRecordBytes]
+		if len(s) > maxRecordBytes {
+			s = s[:maxRecordBytes]
 		}
 		return s
 	}
 	n := 0
 	for _, s := range txt {
 		n += len(s)
-		if n >= MaxRecordBytes {
-			n = MaxRecordBytes
+		if n >= maxRecordBytes {
+			n = maxRecordBytes
 			break
 		}
 	}
@@ -72,11 +75,10 @@ func join(txt []string) string {
 	return b.String()
 }
 
-// appendClientIDs appends to ids the ids found in s not already in ids,
-// until ids holds max.
-func appendClientIDs(ids []string, s string, max int) []string {
+// forEachID calls f with each non-empty id in s, in order, repeats included.
+func forEachID(s string, f func(id string)) {
 	i := 0
-	for len(ids) < max {
+	for {
 		k := indexKey(s, i)
 		if k < 0 {
 			break
@@ -91,13 +93,10 @@ func appendClientIDs(ids []string, s string, max int) []string {
 			end++
 		}
 		i = end
-		id := unquote(s[start:end])
-		if id == "" || contains(ids, id) {
-			continue
+		if id := unquote(s[start:end]); id != "" {
+			f(id)
 		}
-		ids = append(ids, id)
 	}
-	return ids
 }
 
 // indexKey returns the index of the first key followed by blanks and '=' at
@@ -184,15 +183,6 @@ func unquote(id string) string {
 	return id
 }
 
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // Match decides whether the TXT records found at a name carry the client id
 // want, each record given as its character-strings. It returns
 //   - StatusVerified when a record carries want (compared exactly, after
@@ -201,28 +191,23 @@ func contains(ids []string, id string) bool {
 //   - StatusNotFound when no record carries a client id (an empty want is
 //     never found).
 //
-// found lists every client id in the records, in order, deduplicated, at most
-// MaxIDs (want is always included when verified); it is never nil.
+// found lists every client id in the records, in order, deduplicated,
+// however many there are and in whatever order the records come; it is
+// never nil. Only the size of each record examined is bounded (64 KiB).
 func Match(records [][]string, want string) (status Status, found []string) {
 	want = strings.TrimSpace(want)
 	found = []string{}
-	verified := false
+	seen := map[string]bool{}
 	for _, r := range records {
-		ids := ClientIDs(r)
-		for _, id := range ids {
-			if id == want {
-				verified = true
-			}
-			if len(found) < MaxIDs && !contains(found, id) {
+		forEachID(join(r), func(id string) {
+			if !seen[id] {
+				seen[id] = true
 				found = append(found, id)
 			}
-		}
+		})
 	}
 	switch {
-	case verified && want != "":
-		if !contains(found, want) {
-			found[len(found)-1] = want
-		}
+	case want != "" && seen[want]:
 		return StatusVerified, found
 	case len(found) > 0:
 		return StatusMismatch, found

@@ -2,7 +2,6 @@ package dnsverify
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -11,7 +10,9 @@ import (
 //
 // A name that does not exist, or has no TXT records, must be reported as an
 // error for which IsNotFound reports true (a *net.DNSError with IsNotFound
-// set does); any other error is a failed lookup, never "not found".
+// set does); any other error is a failed lookup, never "not found". The
+// Verifier wraps a Resolver's errors in a *LookupError, classified by their
+// type and flags (see Kind).
 //
 // The Verifier passes names fully qualified, with a trailing dot, so that no
 // search domain applies. It may return before LookupTXT does when its context
@@ -20,14 +21,9 @@ type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 }
 
-// RecordResolver is an optional interface a Resolver may implement to report
-// each record's character-strings separately, with the details a developer
-// needs to fix a record. The Verifier uses it when present.
-type RecordResolver interface {
-	LookupTXTRecords(ctx context.Context, name string) (*Answer, error)
-}
-
 // Answer is the TXT RRset found at a name, with details of the response.
+// Through a Resolver other than Client, each record is one string and only
+// Name and Records are set.
 type Answer struct {
 	// Name is the owner name of the records, after following CNAMEs.
 	Name string
@@ -35,22 +31,10 @@ type Answer struct {
 	Records [][]string
 	// TTL is the smallest TTL of the records.
 	TTL time.Duration
-	// Rcode is the DNS response code (dns.RcodeSuccess, ...).
-	Rcode int
 	// Authenticated reports the DNSSEC AD bit of the response.
 	Authenticated bool
 	// Server is the address (host:port) of the server that answered.
 	Server string
-}
-
-// Joined returns one string per record, its character-strings joined, as
-// Resolver.LookupTXT reports them.
-func (a *Answer) Joined() []string {
-	out := make([]string, len(a.Records))
-	for i, r := range a.Records {
-		out[i] = strings.Join(r, "")
-	}
-	return out
 }
 
 // Status is the outcome of a verification.

@@ -20,6 +20,8 @@
 //   - over UDP, an answer larger than the client's buffer (its EDNS0 size,
 //     else 512 bytes) is truncated and the TC bit set, so the client must
 //     retry over TCP;
+//   - the TXT records of a name may come in a new order on every query
+//     ([Server.SetShuffle]), as resolvers rotate RRsets;
 //   - faults are set per name: an rcode ([Server.SetRcode]), a delay
 //     ([Server.SetDelay]), bytes that are not a DNS message
 //     ([Server.SetGarbage]), a reply with the wrong ID ([Server.SetWrongID]),
@@ -35,6 +37,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strconv"
@@ -94,7 +97,8 @@ type node struct {
 	hasTTL   bool
 	ad       bool
 	injected []dns.RR
-	exists   bool // the name exists (NODATA rather than NXDOMAIN)
+	shuffle  *rand.Rand // non-nil: TXT records in a new order on every query
+	exists   bool       // the name exists (NODATA rather than NXDOMAIN)
 }
 
 // New starts a server on 127.0.0.1 with UDP and TCP on the same free port and
@@ -148,10 +152,12 @@ func start() (*Server, error) {
 			tcpUp = nil
 			up++
 		case err := <-errs:
-			s.Close()
+			pc.Close()
+			ln.Close()
 			return nil, err
 		case <-timeout.C:
-			s.Close()
+			pc.Close()
+			ln.Close()
 			return nil, errors.New("listeners did not start within 5s")
 		}
 	}
@@ -188,11 +194,7 @@ func shutdown(ctx context.Context, srv *dns.Server) error {
 	if srv == nil {
 		return nil
 	}
-	err := srv.ShutdownContext(ctx)
-	if err != nil && strings.Contains(err.Error(), "server not started") {
-		return nil
-	}
-	return err
+	return srv.ShutdownContext(ctx) // started: New returns only servers that are
 }
 
 // key returns the canonical form of name: lowercase, fully qualified.
@@ -290,6 +292,12 @@ func (s *Server) SetIntercept(f func(name string, qtype uint16) (rcode int)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.intercept = f
+}
+
+// SetShuffle makes the TXT records of name come in a new order on every
+// query, as resolvers rotate RRsets; the orders are determined by seed.
+func (s *Server) SetShuffle(name string, seed uint64) {
+	s.edit(name, func(n *node) { n.shuffle = rand.New(rand.NewPCG(seed, seed)) })
 }
 
 // Remove deletes name, its records and its faults: it answers NXDOMAIN again.
@@ -424,8 +432,13 @@ func (s *Server) answer(req *dns.Msg, network string) plan {
 		}
 		switch q.Qtype {
 		case dns.TypeTXT:
+			start := len(m.Answer)
 			for _, r := range n.txt {
 				m.Answer = append(m.Answer, &dns.TXT{Hdr: hdr(dns.TypeTXT), Txt: escapeAll(r)})
+			}
+			if n.shuffle != nil {
+				txt := m.Answer[start:]
+				n.shuffle.Shuffle(len(txt), func(i, j int) { txt[i], txt[j] = txt[j], txt[i] })
 			}
 		case dns.TypeA, dns.TypeAAAA:
 			for _, ip := range n.a {
