@@ -500,3 +500,48 @@ func TestDocumentedACL(t *testing.T) {
 		t.Errorf("Stats = %+v, want no errors", s)
 	}
 }
+
+// Bytes the Checker cannot decode (another version of its encoding,
+// corruption), in a valid envelope, are a miss to it: it looks the site up
+// and overwrites them.
+func TestCheckerLooksUpOverUndecodableValues(t *testing.T) {
+	ctx := context.Background()
+	w := appidenttest.New(t)
+	site, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "app.garbledhealth.com", Type: tlsinspect.OV,
+		Organization: "Garbled Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+		ClientIDs: []string{"garbled"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := newClient(t, sharedAddr())
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)))
+	dk, tk := "dns:"+site.ETLDPlusOne, "tls:"+site.Host+":443"
+	for i, data := range [][]byte{{}, {0xff}, []byte(`{"obtained":"2026-01-01T00:00:00Z"}`), {99, '{', '}'}, bytes.Repeat([]byte{1}, 300)} {
+		exp := time.Now().Add(time.Hour)
+		if err := c.Put(ctx, dk, data, exp); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Put(ctx, tk, data, exp); err != nil {
+			t.Fatal(err)
+		}
+		cfg := w.Config()
+		cfg.Cache = c
+		checker, err := appident.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := checker.Assess(ctx, site.App("garbled", "Garbled Health"))
+		checker.Close()
+		if err != nil || !a.Described {
+			t.Fatalf("value %d (%q): Assess = %v, described %v; want the site looked up", i, data, err, a != nil && a.Described)
+		}
+		if st := checker.Stats(); st.DNSLookups != 1 || st.Handshakes != 1 {
+			t.Errorf("value %d (%q): %d TXT lookups, %d handshakes; want 1 and 1", i, data, st.DNSLookups, st.Handshakes)
+		}
+		if got, err := c.Get(ctx, dk); err != nil || bytes.Equal(got, data) {
+			t.Errorf("value %d (%q): after the lookup Redis holds %q, %v; want the Checker's evidence", i, data, got, err)
+		}
+	}
+}
