@@ -261,7 +261,7 @@ func (c *Checker) isClosed() bool {
 //
 // It returns an error when the app cannot be assessed: ErrNoClientID,
 // ErrUnregisteredRedirectURI, ErrNoRedirectURI, an unparseable redirect URI
-// (etld's error, wrapped: errors.As reaches its *etld.ParseError), or
+// (etld's error, wrapped: errors.As reaches its *etld.Error), or
 // ErrClosed. Where the redirect URI still
 // names a site, the error comes with a fail-closed Assessment showing its
 // domain as Unknown App. Everything else is evidence in the Assessment: a
@@ -353,7 +353,7 @@ func (c *Checker) assess(ctx context.Context, app App, budget time.Duration, for
 	}
 	extra := c.siteFindings(app, site)
 	var m *memoEntry
-	if !site.Development {
+	if site.Development == 0 {
 		var fs []label.Finding
 		fs, m = c.gather(ctx, a, clientID, now, budget, force)
 		extra = append(extra, fs...)
@@ -418,8 +418,8 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 		Persona:   app.Persona,
 	}
 	d := c.policy.Decide(ev)
-	if a.Site.Development && !hasFindingPrefix(d.Findings, "site.development") {
-		reason := a.Site.DevelopmentReason
+	if a.Site.Development != 0 && !hasFindingPrefix(d.Findings, "site.development") {
+		reason := a.Site.Development.String()
 		if reason == "" {
 			reason = "a development target"
 		}

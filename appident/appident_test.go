@@ -74,26 +74,27 @@ func TestAssessErrors(t *testing.T) {
 		// domain is the domain of the fail-closed Assessment that comes
 		// with the error, "" for none: no site can be named.
 		domain string
+		reason string // the etld.Error's Reason, when etld refuses the URI
 	}{
-		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com"},
-		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com"},
-		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI, ""},
+		{"empty client id", appident.App{RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com", ""},
+		{"blank client id", appident.App{ClientID: " \t", RedirectURIs: good}, appident.ErrNoClientID, "examplehealth.com", ""},
+		{"no redirect URI", appident.App{ClientID: "id"}, appident.ErrNoRedirectURI, "", ""},
 		{"unregistered redirect URI", appident.App{ClientID: "id", RedirectURIs: good, RedirectURI: "https://steptrack.io/cb"},
-			appident.ErrUnregisteredRedirectURI, "steptrack.io"},
+			appident.ErrUnregisteredRedirectURI, "steptrack.io", ""},
 		{"loopback on another host", appident.App{ClientID: "id", RedirectURIs: []string{"http://127.0.0.1:8080/cb"}, RedirectURI: "http://127.0.0.2:9090/cb"},
-			appident.ErrUnregisteredRedirectURI, "127.0.0.2"},
+			appident.ErrUnregisteredRedirectURI, "127.0.0.2", ""},
 		{"loopback on another path", appident.App{ClientID: "id", RedirectURIs: []string{"http://127.0.0.1:8080/cb"}, RedirectURI: "http://127.0.0.1:9090/other"},
-			appident.ErrUnregisteredRedirectURI, "127.0.0.1"},
+			appident.ErrUnregisteredRedirectURI, "127.0.0.1", ""},
 		{"non-loopback on another port", appident.App{ClientID: "id", RedirectURIs: good, RedirectURI: "https://app.examplehealth.com:8443/cb"},
-			appident.ErrUnregisteredRedirectURI, "examplehealth.com"},
-		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, etld.ErrEmpty, ""},
-		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme, ""},
-		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, etld.ErrUserinfo, ""},
+			appident.ErrUnregisteredRedirectURI, "examplehealth.com", ""},
+		{"empty redirect URI", appident.App{ClientID: "id", RedirectURIs: []string{""}}, nil, "", "empty"},
+		{"private-use scheme", appident.App{ClientID: "id", RedirectURIs: []string{"com.example.app:/cb"}}, etld.ErrPrivateScheme, "", "private-scheme"},
+		{"userinfo", appident.App{ClientID: "id", RedirectURIs: []string{"https://a@examplehealth.com/"}}, nil, "", "userinfo"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := c.Assess(ctx, tc.app)
-			if !errors.Is(err, tc.is) {
+			if err == nil || tc.is != nil && !errors.Is(err, tc.is) {
 				t.Fatalf("Assess error %v, want an error matching %v", err, tc.is)
 			}
 			switch {
@@ -106,10 +107,10 @@ func TestAssessErrors(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "appident: ") {
 				t.Errorf("error %q lacks the prefix \"appident: \"", err)
 			}
-			if tc.domain == "" && tc.is != appident.ErrNoRedirectURI {
-				var pe *etld.ParseError
-				if !errors.As(err, &pe) || !strings.Contains(err.Error(), strconv.Quote(tc.app.RedirectURIs[0])) {
-					t.Errorf("error %v: want an *etld.ParseError, quoting %q", err, tc.app.RedirectURIs[0])
+			if tc.reason != "" {
+				var pe *etld.Error
+				if !errors.As(err, &pe) || pe.Reason != tc.reason || !strings.Contains(err.Error(), strconv.Quote(tc.app.RedirectURIs[0])) {
+					t.Errorf("error %v: want an *etld.Error with reason %q, quoting %q", err, tc.reason, tc.app.RedirectURIs[0])
 				}
 			}
 		})
@@ -145,7 +146,7 @@ func TestDevelopmentTargetsAreNotLookedUp(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Assess: %v; a development target is not an error", err)
 			}
-			if !a.Site.Development || a.DNS != nil || a.TLS != nil || a.TLSErr != nil {
+			if a.Site.Development == 0 || a.DNS != nil || a.TLS != nil || a.TLSErr != nil {
 				t.Fatalf("site %+v, DNS %v, TLS %v %v: want a development target, nothing looked up", a.Site, a.DNS, a.TLS, a.TLSErr)
 			}
 			d := a.Display

@@ -158,8 +158,8 @@ func (a *Assessment) report() report {
 		RedirectURI: a.RedirectURI,
 		Site: siteReport{
 			Host: a.Site.Host, Port: a.Site.Port, ETLDPlusOne: a.Site.ETLDPlusOne,
-			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development,
-			DevelopmentReason: a.Site.DevelopmentReason, Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
+			DisplayDomain: a.Site.DisplayDomain, Development: a.Site.Development != 0,
+			DevelopmentReason: a.Site.Development.String(), Scheme: a.Site.Scheme, PublicSuffix: a.Site.PublicSuffix,
 		},
 		Display: displayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
@@ -263,7 +263,7 @@ func severityName(s label.Severity) string {
 
 // notLookedUp says why a has no evidence.
 func notLookedUp(a *Assessment) string {
-	if a.Site.Development {
+	if a.Site.Development != 0 {
 		return "not looked up: the redirect URI is a development target"
 	}
 	return "not looked up: the app could not be assessed"

@@ -200,9 +200,9 @@ func TestAssessAll(t *testing.T) {
 				t.Errorf("bad app: %+v, %v; want ErrNoClientID with a fail-closed assessment of its domain", r.Assessment, r.Err)
 			}
 		case len(all) - 1:
-			var pe *etld.ParseError
+			var pe *etld.Error
 			if !errors.As(r.Err, &pe) {
-				t.Errorf("unparseable app: %v; want an *etld.ParseError", r.Err)
+				t.Errorf("unparseable app: %v; want an *etld.Error", r.Err)
 			}
 		default:
 			if r.Err != nil || r.Assessment.DNS.Status != dnsverify.StatusVerified {

@@ -59,7 +59,7 @@ func TestLoopbackRedirectURIMayChangePort(t *testing.T) {
 	for _, uri := range []string{"http://127.0.0.1:51234/cb", "http://127.0.0.1/cb", "http://[::1]:6000/cb"} {
 		app.RedirectURI = uri
 		a, err := c.Assess(context.Background(), app)
-		if err != nil || a.RedirectURI != uri || !a.Site.Development {
+		if err != nil || a.RedirectURI != uri || a.Site.Development == 0 {
 			t.Errorf("%s: %+v, %v; want it accepted, a development target", uri, a, err)
 		}
 	}

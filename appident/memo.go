@@ -26,7 +26,7 @@ type memoEntry struct {
 // fromMemo returns m's assessment, made at now, if its evidence is still
 // the one in memory and unexpired; it starts renewals that are due.
 func (c *Checker) fromMemo(m *memoEntry, now time.Time) *Assessment {
-	if !m.a.Site.Development {
+	if m.a.Site.Development == 0 {
 		dnsE, _ := c.mem.get(m.dnsK.key)
 		tlsE, _ := c.mem.get(m.tlsK.key)
 		if dnsE != m.dnsE || tlsE != m.tlsE || !now.Before(dnsE.expires) || !now.Before(tlsE.expires) {

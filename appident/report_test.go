@@ -179,13 +179,13 @@ func TestReportJSONNeverNullLists(t *testing.T) {
 func TestReportJSONDevelopmentTarget(t *testing.T) {
 	a := &appident.Assessment{
 		ClientID: "id", RedirectURI: "http://localhost:8080/cb",
-		Site:     etld.Site{Scheme: "http", Host: "localhost", Port: 8080, Development: true, DevelopmentReason: "localhost"},
+		Site:     etld.Site{Scheme: "http", Host: "localhost", Port: 8080, Development: etld.DevLocalhost},
 		Display:  label.Display{Domain: "localhost", Labels: []string{label.UnknownApp}},
 		Findings: []label.Finding{{Code: "site.development", Severity: label.Info, Message: "cannot be assessed"}},
 	}
 	m := decode(t, a)
 	checkField(t, m, true, "site", "development")
-	checkField(t, m, "localhost", "site", "development_reason")
+	checkField(t, m, etld.DevLocalhost.String(), "site", "development_reason")
 	// Not looked up, yet the objects the contract names are present, so a
 	// script reading dns.status or tls.status never meets a null.
 	checkField(t, m, "error", "dns", "status")

@@ -120,3 +120,35 @@ func BenchmarkParseIDN(b *testing.B) {
 		sink = s.DisplayDomain
 	}
 }
+
+// BenchmarkDisplayDomain compares DisplayDomain with the bare conversion of
+// the same name to Unicode (its baseline): on an ASCII name, and on IDNs
+// that pass every check (the slowest case: all rules and the top-domain
+// lookup run) or fail one.
+func BenchmarkDisplayDomain(b *testing.B) {
+	topSkeletons() // built once, on first use
+	for _, name := range []string{"example.com", "xn--bcher-kva.de", "xn--n3h9a.xn--p1ai", "xn--googl-fsa.com"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = DisplayDomain(name)
+			}
+		})
+		b.Run(name+"/baseline-ToUnicode", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink, _ = lookup.ToUnicode(name)
+			}
+		})
+	}
+}
+
+// BenchmarkBuildTopSkeletons is the one-off cost of the top domains'
+// skeletons, paid by the first IDN DisplayDomain sees.
+func BenchmarkBuildTopSkeletons(b *testing.B) {
+	for b.Loop() {
+		if len(buildTopSkeletons()) < 8462 {
+			b.Fatal("too few skeletons")
+		}
+	}
+}

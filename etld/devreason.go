@@ -1,16 +1,16 @@
 package etld
 
-import "fmt"
+import "strings"
 
-// DevReason says why a redirect URI is a development target that cannot be
-// assessed.
-type DevReason int
+// Development is the set of reasons a redirect URI is a development target,
+// which is allowed but cannot be assessed: no certificate or DNS record there
+// says who runs the app. The zero value means it is not one.
+type Development uint8
 
+// The reasons, in the order String gives them.
 const (
-	// DevNone: not a development target.
-	DevNone DevReason = iota
 	// DevIPLiteral: the host is an IPv4 or IPv6 address.
-	DevIPLiteral
+	DevIPLiteral Development = 1 << iota
 	// DevLocalhost: the host is localhost or under .localhost (RFC 6761 §6.3).
 	DevLocalhost
 	// DevReservedName: the host is under a name reserved for testing,
@@ -18,8 +18,8 @@ const (
 	// .invalid (RFC 6761), .local (RFC 6762), .home.arpa (RFC 8375) and
 	// .internal (reserved by ICANN for private use).
 	DevReservedName
-	// DevSingleLabel: the host is a single label ("intranet"), which only
-	// a local search domain can resolve.
+	// DevSingleLabel: the host is a single label ("intranet"), which only a
+	// local search domain can resolve.
 	DevSingleLabel
 	// DevPlainHTTP: the scheme is http, not https.
 	DevPlainHTTP
@@ -27,62 +27,64 @@ const (
 	DevPort
 )
 
-var devReasonNames = [...]string{
-	DevNone:         "none",
-	DevIPLiteral:    "ip-literal",
-	DevLocalhost:    "localhost",
-	DevReservedName: "reserved-name",
-	DevSingleLabel:  "single-label",
-	DevPlainHTTP:    "plain-http",
-	DevPort:         "port",
+var devText = []struct {
+	d    Development
+	text string
+}{
+	{DevIPLiteral, "the host is an IP address, not a domain name"},
+	{DevLocalhost, "the host names the local machine (RFC 6761 §6.3)"},
+	{DevReservedName, "the host is under a name reserved for tests, documentation or private networks"},
+	{DevSingleLabel, "the host is a single label, not a domain on the public Internet"},
+	{DevPlainHTTP, "the scheme is http: a redirect URI must use https"},
+	{DevPort, "the port is not 443: only port 443 can be assessed"},
 }
 
-// String returns the reason's short name, such as "localhost" or "plain-http".
-func (d DevReason) String() string {
-	if d >= 0 && int(d) < len(devReasonNames) {
-		return devReasonNames[d]
-	}
-	return fmt.Sprintf("DevReason(%d)", int(d))
-}
-
-// MarshalText encodes the reason as its String.
-func (d DevReason) MarshalText() ([]byte, error) {
-	if d < 0 || int(d) >= len(devReasonNames) {
-		return nil, fmt.Errorf("etld: cannot marshal unknown DevReason(%d)", int(d))
-	}
-	return []byte(d.String()), nil
-}
-
-// UnmarshalText decodes a reason from its String.
-func (d *DevReason) UnmarshalText(text []byte) error {
-	for i, name := range devReasonNames {
-		if name == string(text) {
-			*d = DevReason(i)
-			return nil
+// String says in words why the redirect URI is a development target, every
+// reason that applies separated by "; ", or "" for the zero value.
+func (d Development) String() string {
+	var parts []string
+	for _, t := range devText {
+		if d&t.d != 0 {
+			parts = append(parts, t.text)
 		}
 	}
-	return fmt.Errorf("etld: unknown development reason %s", quote(string(text)))
+	return strings.Join(parts, "; ")
 }
 
 // reservedSuffixes are the special-use names a redirect URI may use for
-// development, and why each is not a site on the public Internet.
-var reservedSuffixes = []struct{ name, why string }{
-	{"test", "reserved for testing (RFC 6761 §6.2)"},
-	{"example", "reserved for documentation (RFC 6761 §6.5)"},
-	{"invalid", "reserved as never valid (RFC 6761 §6.4)"},
-	{"local", "used by multicast DNS on the local link (RFC 6762)"},
-	{"home.arpa", "reserved for home networks (RFC 8375)"},
-	{"internal", "reserved by ICANN for private use"},
+// development.
+var reservedSuffixes = []string{"test", "example", "invalid", "local", "home.arpa", "internal"}
+
+// development returns why a redirect URI with this scheme, normalized host
+// and port is a development target.
+func development(scheme string, host string, kind hostKind, port int) Development {
+	var d Development
+	switch {
+	case kind != kindName:
+		d |= DevIPLiteral
+	case underSuffix(host, "localhost"):
+		d |= DevLocalhost
+	case isReserved(host):
+		d |= DevReservedName
+	case strings.IndexByte(host, '.') < 0:
+		d |= DevSingleLabel
+	}
+	if scheme == "http" {
+		d |= DevPlainHTTP
+	}
+	if port != 443 && !(scheme == "http" && port == 80) {
+		d |= DevPort
+	}
+	return d
 }
 
-// reservedSuffix returns the reserved suffix that the name h is or is under.
-func reservedSuffix(h string) (name, why string, ok bool) {
+func isReserved(h string) bool {
 	for _, s := range reservedSuffixes {
-		if underSuffix(h, s.name) {
-			return s.name, s.why, true
+		if underSuffix(h, s) {
+			return true
 		}
 	}
-	return "", "", false
+	return false
 }
 
 func underSuffix(h, suffix string) bool {

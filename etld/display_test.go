@@ -33,7 +33,7 @@ func TestDisplayDomain(t *testing.T) {
 		{"ヤフー.jp", true}, // ー after kana
 		{"日本のサイト.jp", true},
 		{"abc日本.jp", true},
-		{"中文ㄅ.tw", true},
+		{"中文ㄅ.tw", false}, // Bopomofo letters are Limited_Use in UTS #39 17.0, not Allowed
 		{"韓國한국.kr", true},
 		// Mixed scripts.
 		{"pаypal.com", false},        // Latin with a Cyrillic а
@@ -66,7 +66,8 @@ func TestDisplayDomain(t *testing.T) {
 		{"ѕсоре.net", false},
 		{"οκ.com", false}, // Greek omicron kappa
 		{"οκ.gr", true},
-		{"νοτε.eu", false},
+		{"νοτε.eu", true},  // ε is not in Chromium's Greek lookalike set
+		{"ικον.eu", false}, // every letter is
 		// Characters outside "identifier allowed".
 		{"i❤.ws", false},       // a symbol
 		{"xn--ls8h.la", false}, // 💩, as an A-label already
@@ -80,6 +81,10 @@ func TestDisplayDomain(t *testing.T) {
 		{"ab・cd.jp", false},    // Katakana middle dot (Common)
 		{"ーab.jp", false},      // prolonged sound mark not after kana
 		{"ᚠᚢᚦ.com", false},     // Runic: not a recommended script
+		// Deviation characters: browsers go to the nontransitional name
+		// and Chromium shows it.
+		{"ß.com", true},
+		{"faß.de", true},
 		// Mixed numbering systems, repeated or stray marks.
 		{"مثال3٣.com", false},
 		{"١2.com", false},

@@ -1,7 +1,6 @@
 package etld
 
 import (
-	"errors"
 	"testing"
 )
 
@@ -17,8 +16,8 @@ func TestEmptyPunycodeLabelIsNotATrailingDot(t *testing.T) {
 	} {
 		if got, err := ETLDPlusOne(host); err == nil {
 			t.Errorf("ETLDPlusOne(%q) = %q, want an error", host, got)
-		} else if !errors.Is(err, ErrEmptyLabel) {
-			t.Errorf("ETLDPlusOne(%q): %v, want ErrEmptyLabel", host, err)
+		} else if reasonOf(err) != "empty-label" {
+			t.Errorf("ETLDPlusOne(%q): %v, want reason empty-label", host, err)
 		}
 		uri := "https://" + host + "/cb"
 		if site, err := Parse(uri); err == nil {

@@ -54,7 +54,7 @@ func ExampleParse() {
 	fmt.Println("eTLD+1:        ", site.ETLDPlusOne)
 	fmt.Println("shown as:      ", site.DisplayDomain)
 	fmt.Println("TXT record at: ", site.ETLDPlusOne)
-	fmt.Println("development:   ", site.Development)
+	fmt.Println("development:   ", site.Development != 0)
 	// Output:
 	// host:           login.xn--bcher-kva.de
 	// port:           443
@@ -77,12 +77,12 @@ func ExampleParse_development() {
 			fmt.Println(err)
 			continue
 		}
-		fmt.Printf("%s: %s (%s)\n", site.DisplayDomain, site.DevReason, site.DevelopmentReason)
+		fmt.Printf("%s: %s; localhost: %v\n", site.DisplayDomain, site.Development, site.Development&etld.DevLocalhost != 0)
 	}
 	// Output:
-	// localhost: localhost (host "localhost" names the local machine (RFC 6761 §6.3); the scheme is http: a redirect URI must use https; port 8080: only port 443 can be assessed)
-	// 127.0.0.1: ip-literal (host "127.0.0.1" is an IP address, not a domain name)
-	// app.test: reserved-name (host "app.test" is in .test, reserved for testing (RFC 6761 §6.2))
+	// localhost: the host names the local machine (RFC 6761 §6.3); the scheme is http: a redirect URI must use https; the port is not 443: only port 443 can be assessed; localhost: true
+	// 127.0.0.1: the host is an IP address, not a domain name; localhost: false
+	// app.test: the host is under a name reserved for tests, documentation or private networks; localhost: false
 }
 
 func ExampleParse_errors() {
@@ -92,7 +92,7 @@ func ExampleParse_errors() {
 		"https://app.example.com/callback#state",
 	} {
 		_, err := etld.Parse(uri)
-		var pe *etld.ParseError
+		var pe *etld.Error
 		if errors.As(err, &pe) {
 			fmt.Println(pe.Reason, errors.Is(err, etld.ErrPrivateScheme))
 		}
@@ -108,8 +108,10 @@ func ExampleDisplayDomain() {
 	fmt.Println(etld.DisplayDomain("xn--bcher-kva.de"))
 	fmt.Println(etld.DisplayDomain("xn--80ak6aa92e.com")) // Cyrillic "аррӏе"
 	fmt.Println(etld.DisplayDomain("xn--80ak6aa92e.xn--p1ai"))
+	fmt.Println(etld.DisplayDomain("xn--googl-fsa.com")) // "googlé" reads as google.com
 	// Output:
 	// bücher.de
 	// xn--80ak6aa92e.com
 	// аррӏе.рф
+	// xn--googl-fsa.com
 }

@@ -17,13 +17,13 @@ func FuzzETLDPlusOne(f *testing.F) {
 	f.Fuzz(func(t *testing.T, host string) {
 		got, err := ETLDPlusOne(host)
 		if err != nil {
-			checkHostError(t, host, got, err)
+			checkError(t, host, got, err)
 		} else {
 			checkETLDPlusOne(t, host, got)
 		}
 		icann, ierr := Parser{Mode: ICANNOnly}.ETLDPlusOne(host)
 		if ierr != nil {
-			checkHostError(t, host, icann, ierr)
+			checkError(t, host, icann, ierr)
 		} else {
 			checkETLDPlusOne(t, host, icann)
 		}
@@ -36,17 +36,17 @@ func FuzzETLDPlusOne(f *testing.F) {
 	})
 }
 
-func checkHostError(t *testing.T, host, got string, err error) {
+func checkError(t *testing.T, host, got string, err error) {
 	t.Helper()
 	if got != "" {
 		t.Errorf("ETLDPlusOne(%q): got %q with error %v, want \"\"", host, got, err)
 	}
-	var he *HostError
+	var he *Error
 	if !errors.As(err, &he) || he.Host != host {
-		t.Fatalf("ETLDPlusOne(%q): error %#v, want a *HostError for the host", host, err)
+		t.Fatalf("ETLDPlusOne(%q): error %#v, want a *Error for the host", host, err)
 	}
-	if !errors.Is(err, he.Reason.Err()) || he.Reason.Err() == nil {
-		t.Errorf("ETLDPlusOne(%q): error %v does not match its reason %v", host, err, he.Reason)
+	if _, known := reasonText[he.Reason]; !known || he.URI != "" {
+		t.Errorf("ETLDPlusOne(%q): error %#v has an unknown reason or a URI", host, err)
 	}
 	if !strings.HasPrefix(err.Error(), "etld: ") {
 		t.Errorf("ETLDPlusOne(%q): error %q lacks the package prefix", host, err)
@@ -109,9 +109,9 @@ func FuzzParse(f *testing.F) {
 				if site != (Site{}) {
 					t.Errorf("Parse(%q): got %+v with error %v, want the zero Site", uri, site, err)
 				}
-				var pe *ParseError
-				if !errors.As(err, &pe) || pe.URI != uri || !errors.Is(err, pe.Reason.Err()) || pe.Reason.Err() == nil {
-					t.Fatalf("Parse(%q): error %#v, want a *ParseError matching its reason", uri, err)
+				var pe *Error
+				if !errors.As(err, &pe) || pe.URI != uri || reasonText[pe.Reason] == "" {
+					t.Fatalf("Parse(%q): error %#v, want a *Error matching its reason", uri, err)
 				}
 				continue
 			}
@@ -147,10 +147,10 @@ func checkSite(t *testing.T, p Parser, uri string, site Site) {
 	if site.DisplayDomain == "" {
 		t.Errorf("Parse(%q): empty DisplayDomain", uri)
 	}
-	if site.Development != (site.DevReason != DevNone) || site.Development != (site.DevelopmentReason != "") {
-		t.Errorf("Parse(%q): Development %v, DevReason %v, DevelopmentReason %q disagree", uri, site.Development, site.DevReason, site.DevelopmentReason)
+	if (site.Development == 0) != (site.Development.String() == "") {
+		t.Errorf("Parse(%q): Development %d reads %q", uri, site.Development, site.Development)
 	}
-	if !site.Development && (site.Scheme != "https" || site.Port != 443 || site.ETLDPlusOne == "") {
+	if site.Development == 0 && (site.Scheme != "https" || site.Port != 443 || site.ETLDPlusOne == "") {
 		t.Errorf("Parse(%q): %+v is not development, yet not https on 443 with an eTLD+1", uri, site)
 	}
 	if site.ETLDPlusOne != "" {
@@ -161,4 +161,47 @@ func checkSite(t *testing.T, p Parser, uri string, site Site) {
 			t.Errorf("Parse(%q): eTLD+1 %q, but ETLDPlusOne(%q) = %q, %v", uri, site.ETLDPlusOne, site.Host, e, err)
 		}
 	}
+}
+
+// FuzzDisplayDomain: DisplayDomain shows Unicode only for the Unicode form
+// of the name it was given, and never for a name whose skeleton (or that of
+// one of its suffixes) is a top domain's, unless the name is that domain or
+// under it.
+func FuzzDisplayDomain(f *testing.F) {
+	for _, s := range []string{
+		"example.com", "bücher.de", "googlé.com", "gооgle.com", "аррӏе.com", "1շ.com", "ß.com",
+		"www.googlé.com", "éxample.blogspot.com", "þorn.is", "日本のサイト.jp", "ip一address.com",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		a, err := lookup.ToASCII(host)
+		if err != nil {
+			a = strings.ToLower(host)
+		}
+		got := DisplayDomain(a)
+		if isASCII(got) {
+			return // the A-label, or an invalid name escaped
+		}
+		if !isASCII(a) { // DisplayDomain was given Unicode: compare A-labels
+			if a, err = lookup.ToASCII(a); err != nil {
+				t.Fatalf("DisplayDomain(%q) = %q for a name that is not valid IDNA", host, got)
+			}
+		}
+		if back, err := lookup.ToASCII(got); err != nil || back != a {
+			t.Fatalf("DisplayDomain(%q) = %q, which is %q, %v", a, got, back, err)
+		}
+		top := topSkeletons()
+		labels := strings.Split(got, ".")
+		for i := range labels {
+			if len(labels)-i < 2 {
+				break
+			}
+			for _, sk := range skeletons(strings.Join(labels[i:], ".")) {
+				if d, ok := top[sk]; ok && a != d && !strings.HasSuffix(a, "."+d) {
+					t.Fatalf("DisplayDomain(%q) = %q, a lookalike of top domain %q", a, got, d)
+				}
+			}
+		}
+	})
 }

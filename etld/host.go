@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -46,16 +47,17 @@ func ETLDPlusOne(host string) (string, error) {
 // The host is normalized first: lowercased, one trailing dot removed, and
 // Unicode labels converted to A-labels with the Lookup profile of
 // golang.org/x/net/idna, less its check of "--" in the third and fourth
-// places (as browsers). Unlisted top-level domains follow the list's
+// places, and with U+1E9E ẞ mapped to ß, as browsers do (UTS #46 of Unicode
+// 17; see the package documentation). Unlisted top-level domains follow the list's
 // default rule "*": "a.b.example" gives "b.example".
 //
-// The error, always a *HostError whose Reason matches a sentinel with
-// errors.Is, refuses an empty host (ErrEmpty), a leading dot or empty label
-// (ErrEmptyLabel), a label over 63 or a name over 253 bytes (ErrLabelTooLong,
-// ErrNameTooLong), an IP literal including what browsers read as IPv4
-// ("127.1", "0x7f.0.0.1"; ErrIPLiteral), a name IDNA refuses
-// (ErrInvalidHost, ErrInvalidPunycode), a single label (ErrSingleLabel) and
-// a host that is itself a public suffix (ErrPublicSuffix).
+// The error, always an *Error, refuses an empty host ("empty"), a leading
+// dot or empty label ("empty-label"), a label over 63 or a name over 253
+// bytes ("label-too-long", "name-too-long"), an IP literal including what
+// browsers read as IPv4 ("127.1", "0x7f.0.0.1"; "ip-literal", matching
+// ErrIPLiteral), a name IDNA refuses ("invalid-host", "invalid-punycode",
+// "unicode-version"), a single label ("single-label") and a host that is
+// itself a public suffix ("public-suffix", matching ErrPublicSuffix).
 func (p Parser) ETLDPlusOne(host string) (string, error) {
 	h := host
 	if !isFastHost(host) {
@@ -64,7 +66,7 @@ func (p Parser) ETLDPlusOne(host string) (string, error) {
 			return "", err
 		}
 		if kind != kindName {
-			return "", hostError(host, ReasonIPLiteral, nil)
+			return "", hostError(host, reasonIPLiteral, nil)
 		}
 		h = norm
 	}
@@ -79,14 +81,14 @@ func (p Parser) registrable(orig, h string) (etld1, suffix string, icann bool, e
 	suffix, icann = p.Mode.publicSuffix(h)
 	if len(suffix) >= len(h) {
 		if strings.IndexByte(h, '.') < 0 {
-			return "", suffix, icann, hostError(orig, ReasonSingleLabel, nil)
+			return "", suffix, icann, hostError(orig, reasonSingleLabel, nil)
 		}
-		return "", suffix, icann, hostError(orig, ReasonPublicSuffix, nil)
+		return "", suffix, icann, hostError(orig, reasonPublicSuffix, nil)
 	}
 	i := len(h) - len(suffix) - 1
 	if h[i] != '.' {
 		// The list only returns label-aligned suffixes; guard anyway.
-		return "", suffix, icann, hostError(orig, ReasonInvalidHost, fmt.Errorf("public suffix %q is not label-aligned", suffix))
+		return "", suffix, icann, hostError(orig, reasonInvalidHost, fmt.Errorf("public suffix %q is not label-aligned", suffix))
 	}
 	return h[strings.LastIndexByte(h[:i], '.')+1:], suffix, icann, nil
 }
@@ -113,16 +115,6 @@ func (m Mode) publicSuffix(h string) (string, bool) {
 	}
 }
 
-// PSLVersion names the Public Suffix List snapshot compiled into this
-// build, as golang.org/x/net/publicsuffix reports it: "publicsuffix.org's
-// public_suffix_list.dat, git revision … (date)".
-func PSLVersion() string {
-	if s, ok := publicsuffix.List.(fmt.Stringer); ok {
-		return s.String()
-	}
-	return "unknown"
-}
-
 // String returns "full" or "icann-only".
 func (m Mode) String() string {
 	switch m {
@@ -132,27 +124,6 @@ func (m Mode) String() string {
 		return "icann-only"
 	}
 	return fmt.Sprintf("Mode(%d)", int(m))
-}
-
-// MarshalText encodes the mode as its String.
-func (m Mode) MarshalText() ([]byte, error) {
-	if m != Full && m != ICANNOnly {
-		return nil, fmt.Errorf("etld: cannot marshal unknown Mode(%d)", int(m))
-	}
-	return []byte(m.String()), nil
-}
-
-// UnmarshalText decodes "full" or "icann-only".
-func (m *Mode) UnmarshalText(text []byte) error {
-	switch string(text) {
-	case "full":
-		*m = Full
-	case "icann-only":
-		*m = ICANNOnly
-	default:
-		return fmt.Errorf("etld: unknown mode %s", quote(string(text)))
-	}
-	return nil
 }
 
 type hostKind uint8
@@ -222,7 +193,7 @@ var ldh = func() (t [256]uint8) {
 
 // normalizeHost returns host in lowercase ASCII with A-labels and no
 // trailing dot, and whether it is a name or an IP address (IPv6 given
-// without brackets, IPv4 in dotted decimal). The error is a *HostError.
+// without brackets, IPv4 in dotted decimal). The error is an *Error.
 // lookup is golang.org/x/net/idna's Lookup profile without its hyphen rule,
 // as the WHATWG URL Standard's "domain to ASCII" runs UTS #46
 // (CheckHyphens=false): registered names such as
@@ -232,28 +203,40 @@ var ldh = func() (t [256]uint8) {
 // (checkHyphenEnds), as RFC 1123 host names do not allow it.
 var lookup = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false))
 
+// unicodeUpdates applies the UTS #46 mappings that changed between the
+// Unicode version of golang.org/x/net/idna's tables (idna.UnicodeVersion,
+// 15.0.0 with Go 1.26) and Unicode 17.0.0, which browsers follow, for the
+// characters both versions accept. Comparing the two tables of x/net v0.62.0
+// (tables15.0.0.go and tables17.0.0.go, the latter built for Go 1.27) over
+// every code point finds one: U+1E9E LATIN CAPITAL LETTER SHARP S maps to
+// "ss" in 15.0 and to U+00DF ß in 15.1 and later, so "ẞ.com" is
+// "xn--zca.com", not "ss.com". Every other difference is a character the
+// 15.0 tables refuse (new in Unicode 15.1 to 17.0, or changed from refused to
+// mapped): the host is then refused, never read as another.
+var unicodeUpdates = strings.NewReplacer("\u1e9e", "\u00df")
+
 func normalizeHost(host string) (string, hostKind, error) {
 	if isFastHost(host) {
 		return host, kindName, nil
 	}
 	if host == "" {
-		return "", 0, hostError(host, ReasonEmpty, nil)
+		return "", 0, hostError(host, reasonEmpty, nil)
 	}
 	if len(host) > maxRawHost {
-		return "", 0, hostError(host, ReasonNameTooLong, nil)
+		return "", 0, hostError(host, reasonNameTooLong, nil)
 	}
 	// IPv6, bracketed or not: no name has a colon.
 	if host[0] == '[' || strings.IndexByte(host, ':') >= 0 {
 		lit := host
 		if host[0] == '[' {
 			if len(host) < 2 || host[len(host)-1] != ']' {
-				return "", 0, hostError(host, ReasonInvalidHost, errors.New("unclosed IPv6 literal"))
+				return "", 0, hostError(host, reasonInvalidHost, errors.New("unclosed IPv6 literal"))
 			}
 			lit = host[1 : len(host)-1]
 		}
 		addr, err := netip.ParseAddr(lit)
 		if err != nil || !addr.Is6() {
-			return "", 0, hostError(host, ReasonInvalidHost, errors.New("not a valid IPv6 literal"))
+			return "", 0, hostError(host, reasonInvalidHost, errors.New("not a valid IPv6 literal"))
 		}
 		return addr.String(), kindIPv6, nil
 	}
@@ -269,9 +252,9 @@ func normalizeHost(host string) (string, hostKind, error) {
 	if !isFastHost(h) {
 		if !utf8.ValidString(h) {
 			// IDNA would map the bad bytes to U+FFFD and encode that.
-			return "", 0, hostError(host, ReasonInvalidHost, errors.New("invalid UTF-8"))
+			return "", 0, hostError(host, reasonInvalidHost, errors.New("invalid UTF-8"))
 		}
-		a, err := lookup.ToASCII(h)
+		a, err := lookup.ToASCII(unicodeUpdates.Replace(h))
 		if err != nil {
 			return "", 0, idnaError(host, h, err)
 		}
@@ -297,7 +280,7 @@ func normalizeHost(host string) (string, hostKind, error) {
 	if endsInNumber(h) {
 		v4, ok := parseIPv4(h)
 		if !ok {
-			return "", 0, hostError(host, ReasonInvalidHost, errors.New("ends in a number but is not a valid IPv4 address"))
+			return "", 0, hostError(host, reasonInvalidHost, errors.New("ends in a number but is not a valid IPv4 address"))
 		}
 		return v4, kindIPv4, nil
 	}
@@ -316,7 +299,7 @@ func endsInMappedDot(h string) bool {
 func checkHyphenEnds(orig, h string) error {
 	for label := range strings.SplitSeq(h, ".") {
 		if strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return hostError(orig, ReasonInvalidHost, fmt.Errorf("label %q starts or ends with a hyphen", label))
+			return hostError(orig, reasonInvalidHost, fmt.Errorf("label %q starts or ends with a hyphen", label))
 		}
 	}
 	return nil
@@ -324,7 +307,7 @@ func checkHyphenEnds(orig, h string) error {
 
 func checkEmptyLabels(orig, h string) error {
 	if h == "" || h[0] == '.' || h[len(h)-1] == '.' || strings.Contains(h, "..") {
-		return hostError(orig, ReasonEmptyLabel, nil)
+		return hostError(orig, reasonEmptyLabel, nil)
 	}
 	return nil
 }
@@ -334,26 +317,35 @@ func checkLengths(orig, h string) error {
 	for i := 0; i <= len(h); i++ {
 		if i == len(h) || h[i] == '.' {
 			if i-start > maxLabel {
-				return hostError(orig, ReasonLabelTooLong, nil)
+				return hostError(orig, reasonLabelTooLong, nil)
 			}
 			start = i + 1
 		}
 	}
 	if len(h) > maxName {
-		return hostError(orig, ReasonNameTooLong, nil)
+		return hostError(orig, reasonNameTooLong, nil)
 	}
 	return nil
 }
 
-// idnaError classifies an IDNA failure: a bad "xn--" label is invalid
-// punycode, anything else an invalid host.
+// goUnicodeVersion is the Unicode version of golang.org/x/net/idna's tables.
+const goUnicodeVersion = idna.UnicodeVersion
+
+// idnaError classifies an IDNA failure: a character Go's Unicode tables do
+// not assign (browsers, on a newer Unicode, may accept it), a bad "xn--"
+// label (invalid punycode), anything else an invalid host.
 func idnaError(orig, h string, err error) error {
+	for _, r := range h {
+		if r >= utf8.RuneSelf && !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) {
+			return hostError(orig, reasonUnicodeVersion, err)
+		}
+	}
 	for _, label := range strings.Split(h, ".") {
 		if len(label) >= 4 && strings.EqualFold(label[:4], "xn--") {
 			if _, lerr := lookup.ToASCII(label); lerr != nil {
-				return hostError(orig, ReasonInvalidPunycode, err)
+				return hostError(orig, reasonInvalidPunycode, err)
 			}
 		}
 	}
-	return hostError(orig, ReasonInvalidHost, err)
+	return hostError(orig, reasonInvalidHost, err)
 }

@@ -1,7 +1,6 @@
 package etld
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,8 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// MaxURILength is the longest redirect URI [Parse] accepts, in bytes.
-const MaxURILength = 8 << 10
+// maxURILength is the longest redirect URI Parse accepts, in bytes.
+const maxURILength = 8 << 10
 
 // Parse returns the site the redirect URI lives on, using the full Public
 // Suffix List. It is Parser{}.Parse: see there.
@@ -23,90 +22,76 @@ func Parse(redirectURI string) (Site, error) {
 // effective port, public suffix and eTLD+1 under p.Mode, and the eTLD+1 as
 // a patient should see it.
 //
-// A development target parses without error, with Development set and the
-// reasons given: plain http, a port other than 443, localhost and
+// A development target parses without error, with Site.Development giving
+// the reasons: plain http, a port other than 443, localhost and
 // *.localhost, an IP literal, a name under a reserved suffix (.test,
 // .example, .invalid, .local, .home.arpa, .internal), a single label.
 // ETLDPlusOne is then empty when there is none (IP literals, single
 // labels), and DisplayDomain is the host.
 //
-// The error is always a *ParseError whose Reason matches a sentinel with
-// errors.Is. The raw string is checked before net/url sees it, since
-// browsers read some strings differently: it refuses anything over
-// MaxURILength, invalid UTF-8, white space, control and invisible format
+// The error is an *Error. The raw string is checked before net/url sees it,
+// since browsers read some strings differently: it refuses anything over
+// 8 KiB, invalid UTF-8, white space, control and invisible format
 // characters and backslashes anywhere, a fragment (RFC 6749 §3.1.2), a
 // missing scheme, a scheme other than https and http (private-use schemes
 // of native apps with ErrPrivateScheme: RFC 8252 §7.2 advises a claimed
 // https redirect URI), a missing authority or host, userinfo, an invalid
 // port, a percent-encoded host, and any host [Parser.ETLDPlusOne] refuses
-// except IP literals, single labels and reserved names (the ParseError then
-// wraps the *HostError). net/url must then agree on the scheme, host and
-// port.
+// except IP literals, single labels and reserved names. net/url must then
+// agree on the scheme, host and port.
 func (p Parser) Parse(redirectURI string) (Site, error) {
-	fail := func(r Reason, err error) (Site, error) {
-		return Site{}, &ParseError{URI: redirectURI, Reason: r, Err: err}
+	u, err := readURI(redirectURI)
+	if err != nil {
+		return Site{}, err
 	}
-	s := redirectURI
-	if s == "" {
-		return fail(ReasonEmpty, nil)
+	site := Site{Scheme: u.scheme, Host: u.host, Port: u.port}
+	site.Development = development(u.scheme, u.host, u.kind, u.port)
+	if u.kind == kindName {
+		etld1, suffix, icann, err := p.registrable(u.rawHost, u.host)
+		if err != nil && site.Development&(DevLocalhost|DevReservedName|DevSingleLabel) == 0 {
+			return Site{}, uriError(redirectURI, err)
+		}
+		site.ETLDPlusOne, site.PublicSuffix, site.ICANN = etld1, suffix, icann
 	}
-	if len(s) > MaxURILength {
-		return fail(ReasonTooLong, nil)
+	if site.ETLDPlusOne != "" {
+		site.DisplayDomain = DisplayDomain(site.ETLDPlusOne)
+	} else {
+		site.DisplayDomain = DisplayDomain(u.host)
 	}
-	if r := checkChars(s); r != ReasonNone {
+	return site, nil
+}
+
+// uri is a redirect URI's authority as read by readURI.
+type uri struct {
+	scheme  string   // "https" or "http"
+	rawHost string   // the host as written
+	host    string   // normalized: lowercase A-labels, IPs in canonical form
+	kind    hostKind // name, IPv4 or IPv6
+	port    int      // the effective port
+}
+
+// readURI reads a redirect URI's scheme and authority strictly, as
+// browsers would, and requires net/url to read them the same way.
+func readURI(s string) (uri, error) {
+	fail := func(reason string, err error) (uri, error) {
+		return uri{}, &Error{URI: s, Reason: reason, Err: err, parse: true}
+	}
+	switch {
+	case s == "":
+		return fail(reasonEmpty, nil)
+	case len(s) > maxURILength:
+		return fail(reasonTooLong, nil)
+	}
+	if r := checkChars(s); r != "" {
 		return fail(r, nil)
 	}
-
-	// Scheme (RFC 3986 §3.1).
-	colon := schemeEnd(s)
-	if colon < 0 {
-		return fail(ReasonNotAbsolute, nil)
+	scheme, rest, reason := splitScheme(s)
+	if reason != "" {
+		return fail(reason, nil)
 	}
-	scheme := strings.ToLower(s[:colon])
-	switch scheme {
-	case "https", "http":
-	default:
-		if isPrivateUseScheme(scheme) {
-			return fail(ReasonPrivateScheme, nil)
-		}
-		return fail(ReasonScheme, nil)
-	}
-
-	// Authority (RFC 3986 §3.2), read strictly: browsers forgive
-	// "https:host" and "https:///host", net/url does not read them alike.
-	rest := s[colon+1:]
-	if !strings.HasPrefix(rest, "//") {
-		return fail(ReasonNoHost, nil)
-	}
-	rest = rest[2:]
-	authority := rest
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		authority = rest[:i]
-	}
-	if strings.IndexByte(authority, '@') >= 0 {
-		return fail(ReasonUserinfo, nil)
-	}
-	host, portStr, hasPort := authority, "", false
-	if strings.HasPrefix(authority, "[") {
-		end := strings.IndexByte(authority, ']')
-		if end < 0 {
-			return fail(ReasonInvalidHost, hostError(authority, ReasonInvalidHost, fmt.Errorf("unclosed IPv6 literal")))
-		}
-		host = authority[:end+1]
-		if after := authority[end+1:]; after != "" {
-			if after[0] != ':' {
-				return fail(ReasonPort, nil)
-			}
-			portStr, hasPort = after[1:], true
-		}
-	} else if i := strings.IndexByte(authority, ':'); i >= 0 {
-		host, portStr, hasPort = authority[:i], authority[i+1:], true
-	}
-	if host == "" {
-		return fail(ReasonNoHost, nil)
-	}
-	if strings.IndexByte(host, '%') >= 0 {
-		return fail(ReasonPercentEncodedHost, nil)
+	host, portStr, hasPort, reason := splitAuthority(rest)
+	if reason != "" {
+		return fail(reason, nil)
 	}
 	port := 443
 	if scheme == "http" {
@@ -115,94 +100,110 @@ func (p Parser) Parse(redirectURI string) (Site, error) {
 	if hasPort && portStr != "" { // "host:" means the default port
 		n, ok := parsePort(portStr)
 		if !ok {
-			return fail(ReasonPort, nil)
+			return fail(reasonPort, nil)
 		}
 		port = n
 	}
-
 	norm, kind, err := normalizeHost(host)
 	if err != nil {
-		return fail(reasonOf(err), err)
+		return uri{}, uriError(s, err)
 	}
-
-	// net/url must read it the same way.
-	u, err := url.Parse(s)
-	if err != nil {
-		return fail(ReasonSyntax, err)
+	if err := netURLAgrees(s, scheme, host, portStr); err != nil {
+		return fail(reasonSyntax, err)
 	}
-	if u.Scheme != scheme || u.Opaque != "" || u.User != nil || u.Fragment != "" ||
-		u.Port() != portStr || !strings.EqualFold(u.Hostname(), strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")) {
-		return fail(ReasonSyntax, fmt.Errorf("net/url reads the URI differently (host %s)", quote(u.Host)))
-	}
-	site := Site{Scheme: scheme, Host: norm, Port: port}
-	var dev devSet
-	switch kind {
-	case kindIPv4, kindIPv6:
-		dev.add(DevIPLiteral)
-	default:
-		reserved := false
-		if underSuffix(norm, "localhost") {
-			dev.add(DevLocalhost)
-			reserved = true
-		} else if _, _, ok := reservedSuffix(norm); ok {
-			dev.add(DevReservedName)
-			reserved = true
-		}
-		if !reserved && strings.IndexByte(norm, '.') < 0 {
-			dev.add(DevSingleLabel)
-			reserved = true
-		}
-		etld1, suffix, icann, err := p.registrable(host, norm)
-		site.PublicSuffix, site.ICANN = suffix, icann
-		if err != nil {
-			if !reserved {
-				return fail(reasonOf(err), err)
-			}
-		} else {
-			site.ETLDPlusOne = etld1
-			site.DisplayDomain = DisplayDomain(etld1)
-		}
-	}
-	if site.DisplayDomain == "" {
-		site.DisplayDomain = DisplayDomain(norm)
-	}
-	if scheme == "http" {
-		dev.add(DevPlainHTTP)
-	}
-	if port != 443 && !(scheme == "http" && port == 80) {
-		dev.add(DevPort)
-	}
-	if dev != 0 {
-		site.Development = true
-		site.DevReason = dev.first()
-		site.DevelopmentReason = dev.describe(norm, port)
-	}
-	return site, nil
+	return uri{scheme: scheme, rawHost: host, host: norm, kind: kind, port: port}, nil
 }
 
-// reasonOf returns the Reason of a *HostError, or ReasonInvalidHost.
-func reasonOf(err error) Reason {
-	var he *HostError
-	if errors.As(err, &he) {
-		return he.Reason
+// uriError turns the *Error of a host into the error of the redirect URI s.
+func uriError(s string, err error) error {
+	e := *err.(*Error)
+	e.URI, e.parse = s, true
+	return &e
+}
+
+// splitScheme splits an https or http URI after "scheme://", or says why
+// it cannot (RFC 3986 §3.1). Browsers forgive "https:host" and
+// "https:///host"; net/url does not read them alike, so they are refused.
+func splitScheme(s string) (scheme, rest, reason string) {
+	colon := schemeEnd(s)
+	if colon < 0 {
+		return "", "", reasonNotAbsolute
 	}
-	return ReasonInvalidHost
+	scheme = strings.ToLower(s[:colon])
+	switch {
+	case scheme != "https" && scheme != "http" && isPrivateUseScheme(scheme):
+		return "", "", reasonPrivateScheme
+	case scheme != "https" && scheme != "http":
+		return "", "", reasonScheme
+	case !strings.HasPrefix(s[colon+1:], "//"):
+		return "", "", reasonNoHost
+	}
+	return scheme, s[colon+3:], ""
+}
+
+// splitAuthority splits the authority at the start of rest into host and
+// port (RFC 3986 §3.2), or says why it cannot.
+func splitAuthority(rest string) (host, port string, hasPort bool, reason string) {
+	authority := rest
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority = rest[:i]
+	}
+	if strings.IndexByte(authority, '@') >= 0 {
+		return "", "", false, reasonUserinfo
+	}
+	host = authority
+	if strings.HasPrefix(authority, "[") {
+		end := strings.IndexByte(authority, ']')
+		if end < 0 {
+			return "", "", false, reasonInvalidHost
+		}
+		host = authority[:end+1]
+		if after := authority[end+1:]; after != "" {
+			if after[0] != ':' {
+				return "", "", false, reasonPort
+			}
+			port, hasPort = after[1:], true
+		}
+	} else if i := strings.IndexByte(authority, ':'); i >= 0 {
+		host, port, hasPort = authority[:i], authority[i+1:], true
+	}
+	switch {
+	case host == "":
+		return "", "", false, reasonNoHost
+	case strings.IndexByte(host, '%') >= 0:
+		return "", "", false, reasonPercentEncodedHost
+	}
+	return host, port, hasPort, ""
+}
+
+// netURLAgrees reports an error unless net/url reads the same scheme, host
+// and port in s.
+func netURLAgrees(s, scheme, host, port string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != scheme || u.Opaque != "" || u.User != nil || u.Fragment != "" ||
+		u.Port() != port || !strings.EqualFold(u.Hostname(), strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")) {
+		return fmt.Errorf("net/url reads the URI differently (host %s)", quote(u.Host))
+	}
+	return nil
 }
 
 // checkChars finds the first character a redirect URI may not hold.
-func checkChars(s string) Reason {
+func checkChars(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
-				return ReasonWhitespace
+				return reasonWhitespace
 			case c < 0x20 || c == 0x7f:
-				return ReasonControl
+				return reasonControl
 			case c == '\\':
-				return ReasonBackslash
+				return reasonBackslash
 			case c == '#':
-				return ReasonFragment
+				return reasonFragment
 			}
 			i++
 			continue
@@ -210,15 +211,15 @@ func checkChars(s string) Reason {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			return ReasonInvalidUTF8
+			return reasonInvalidUTF8
 		case unicode.IsSpace(r):
-			return ReasonWhitespace
+			return reasonWhitespace
 		case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp):
-			return ReasonControl
+			return reasonControl
 		}
 		i += size
 	}
-	return ReasonNone
+	return ""
 }
 
 // schemeEnd returns the index of the colon ending a valid scheme, or -1.
@@ -285,44 +286,4 @@ func parsePort(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// devSet is a set of DevReasons, as bits.
-type devSet uint8
-
-func (d *devSet) add(r DevReason) { *d |= 1 << r }
-
-func (d devSet) has(r DevReason) bool { return d&(1<<r) != 0 }
-
-func (d devSet) first() DevReason {
-	for r := DevIPLiteral; r <= DevPort; r++ {
-		if d.has(r) {
-			return r
-		}
-	}
-	return DevNone
-}
-
-func (d devSet) describe(host string, port int) string {
-	var parts []string
-	if d.has(DevIPLiteral) {
-		parts = append(parts, fmt.Sprintf("host %s is an IP address, not a domain name", quote(host)))
-	}
-	if d.has(DevLocalhost) {
-		parts = append(parts, fmt.Sprintf("host %s names the local machine (RFC 6761 §6.3)", quote(host)))
-	}
-	if d.has(DevReservedName) {
-		name, why, _ := reservedSuffix(host)
-		parts = append(parts, fmt.Sprintf("host %s is in .%s, %s", quote(host), name, why))
-	}
-	if d.has(DevSingleLabel) {
-		parts = append(parts, fmt.Sprintf("host %s is a single label, not a domain on the public Internet", quote(host)))
-	}
-	if d.has(DevPlainHTTP) {
-		parts = append(parts, "the scheme is http: a redirect URI must use https")
-	}
-	if d.has(DevPort) {
-		parts = append(parts, fmt.Sprintf("port %d: only port 443 can be assessed", port))
-	}
-	return strings.Join(parts, "; ")
 }

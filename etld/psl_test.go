@@ -130,8 +130,8 @@ func TestPSLVectors(t *testing.T) {
 				t.Errorf("ETLDPlusOne(%q) = %q, want an error (checkPublicSuffix: null)", tc.in, got)
 			} else if got != "" {
 				t.Errorf("ETLDPlusOne(%q) = %q with error %v, want \"\" with the error", tc.in, got, err)
-			} else if he := (*HostError)(nil); !errors.As(err, &he) {
-				t.Errorf("ETLDPlusOne(%q): error %T, want *HostError", tc.in, err)
+			} else if he := (*Error)(nil); !errors.As(err, &he) {
+				t.Errorf("ETLDPlusOne(%q): error %T, want *Error", tc.in, err)
 			}
 			continue
 		}

@@ -32,14 +32,8 @@ type Site struct {
 	// DisplayDomain is ETLDPlusOne as a patient should see it: in Unicode when
 	// that cannot mislead, otherwise the A-label form.
 	DisplayDomain string
-	// Development reports that the URI is a development target (plain http, a
-	// port other than 443, localhost, an IP literal, a reserved name) that
-	// cannot be assessed. DevelopmentReason says why.
-	Development       bool
-	DevelopmentReason string
-	// DevReason is the first reason the URI is a development target, in the
-	// order IP literal, localhost, reserved name, single label, plain http,
-	// port; DevNone when Development is false. DevelopmentReason describes
-	// every reason that applies.
-	DevReason DevReason
+	// Development says why the URI is a development target (plain http, a
+	// port other than 443, localhost, an IP literal, a reserved name, a
+	// single label) that cannot be assessed; zero when it is not one.
+	Development Development
 }

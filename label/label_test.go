@@ -284,7 +284,7 @@ func TestLocation(t *testing.T) {
 
 func TestDevelopmentTarget(t *testing.T) {
 	ev := Evidence{
-		Site: etld.Site{Scheme: "http", Host: "127.0.0.1", Port: 8080, Development: true, DevelopmentReason: "IP literal, plain http, port 8080"},
+		Site: etld.Site{Scheme: "http", Host: "127.0.0.1", Port: 8080, Development: etld.DevIPLiteral | etld.DevPlainHTTP | etld.DevPort},
 		TLS:  nil, DNS: nil, AppName: "Local Dev", Validated: true,
 	}
 	d := DefaultPolicy().Decide(ev)

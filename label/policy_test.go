@@ -76,8 +76,7 @@ func TestEachConditionWithholds(t *testing.T) {
 		{"plain http", func(e *Evidence) { e.Site.Scheme = "http"; e.Site.Port = 80 }, "uri.not_https", Must},
 		{"port 8443", func(e *Evidence) { e.Site.Port = 8443 }, "uri.port", Should},
 		{"development target", func(e *Evidence) {
-			e.Site.Development = true
-			e.Site.DevelopmentReason = "reserved name .test"
+			e.Site.Development = etld.DevReservedName
 		}, "site.development", Info},
 		{"dns not attempted", func(e *Evidence) { e.DNS = nil }, "dns.not_assessed", Should},
 		{"txt missing", func(e *Evidence) {

@@ -15,10 +15,10 @@ func (devRule) Meta() Meta {
 }
 
 func (devRule) Check(ev Evidence) []Finding {
-	if !ev.Site.Development {
+	if ev.Site.Development == 0 {
 		return nil
 	}
-	why := ev.Site.DevelopmentReason
+	why := ev.Site.Development.String()
 	if why == "" {
 		why = "a development target"
 	}

@@ -48,7 +48,7 @@ func (tlsVersionRule) Check(ev Evidence) []Finding {
 // it, so that none relies on another being in the list; Decide merges them).
 func tlsAssessed(ev Evidence, req string) ([]Finding, bool) {
 	sev := Should
-	if ev.Site.Development {
+	if ev.Site.Development != 0 {
 		sev = Info // not attempted on purpose
 	}
 	if ev.TLS == nil {

@@ -25,7 +25,7 @@ func (txtRule) Check(ev Evidence) []Finding {
 	site := siteName(ev)
 	if ev.DNS == nil {
 		sev := Should
-		if ev.Site.Development {
+		if ev.Site.Development != 0 {
 			sev = Info
 		}
 		return []Finding{{Code: "dns.not_assessed", Severity: sev, Requirement: "R6", Withholds: true,

@@ -84,11 +84,8 @@ func requirements(a *appident.Assessment) []requirement {
 func judge(id string, a *appident.Assessment) (status, string) {
 	site := a.Site
 	dev := ""
-	if site.Development {
-		dev = "development redirect URI"
-		if site.DevelopmentReason != "" {
-			dev += " (" + site.DevelopmentReason + ")"
-		}
+	if site.Development != 0 {
+		dev = "development redirect URI (" + site.Development.String() + ")"
 	}
 	tlsMissing := func() string {
 		switch {
@@ -220,8 +217,8 @@ func judge(id string, a *appident.Assessment) (status, string) {
 func fixes(a *appident.Assessment, dnsServers []string) []string {
 	var out []string
 	site := a.Site
-	if site.Development {
-		reason := site.DevelopmentReason
+	if site.Development != 0 {
+		reason := site.Development.String()
 		if reason == "" {
 			reason = "a development target"
 		}
