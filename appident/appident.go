@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/label"
 	"github.com/consenttrust/appverify/tlsinspect"
 	"golang.org/x/sync/singleflight"
@@ -52,9 +54,13 @@ type Config struct {
 	// Dialer makes every TLS, OCSP and CRL connection, behind the egress
 	// guard. If nil, a *net.Dialer whose Control refuses, before
 	// connecting, any address the guard forbids. A *net.Dialer given here
-	// is copied and guarded the same way; any other Dialer is wrapped so
-	// that the address it actually connected to is checked before a byte
-	// is sent.
+	// is copied and guarded the same way: a refused address never sees a
+	// packet. Any other Dialer can only be checked after it has connected:
+	// the address it connected to is checked before a byte is sent, but
+	// the TCP handshake with a refused address has already happened, and
+	// open and closed ports fail differently. Where that matters, such a
+	// Dialer must refuse by itself before connecting (a *net.Dialer whose
+	// Control refuses, underneath), as examples/appcheck's does.
 	Dialer tlsinspect.Dialer
 	// AllowPrivate lifts the egress guard's address and port rules:
 	// loopback, private, link-local and special-purpose addresses may be
@@ -117,6 +123,8 @@ type Config struct {
 
 	// Concurrency bounds the sites AssessAll looks up at once. If zero, 16.
 	Concurrency int
+	// Logger receives debug logs of lookups. If nil, nothing is logged.
+	Logger *slog.Logger
 }
 
 // Fixed lifetimes and bounds (see Config.Timeout and Config.CacheTTL).
@@ -134,6 +142,7 @@ type Checker struct {
 	policy   *label.Policy
 	verifier *dnsverify.Verifier
 	parser   etld.Parser
+	log      *slog.Logger
 
 	dialer      tlsinspect.Dialer // handshakes: port 443
 	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443
@@ -188,7 +197,7 @@ func New(cfg Config) (*Checker, error) {
 	setDefault(&cfg.CacheSize, 10000)
 	setDefault(&cfg.Concurrency, 16)
 
-	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, shared: cfg.Cache, parser: etld.Parser{Mode: cfg.PSL}}
+	c := &Checker{cfg: cfg, now: cfg.Now, policy: cfg.Policy, shared: cfg.Cache, log: cfg.Logger, parser: etld.Parser{Mode: cfg.PSL}}
 	c.mem = newLRU[string, *entry](2 * cfg.CacheSize)
 	c.memo = newLRU[memoKey, *memoEntry](2 * cfg.CacheSize)
 	c.crlMaxAge = cfg.CacheTTL / 12
@@ -196,6 +205,9 @@ func New(cfg Config) (*Checker, error) {
 	c.bg, c.cancel = context.WithCancel(context.Background())
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.policy == nil {
 		c.policy = label.DefaultPolicy()
@@ -376,7 +388,7 @@ func (c *Checker) assess(ctx context.Context, app App, budget time.Duration, for
 func (c *Checker) refuse(a *Assessment, err error) {
 	a.Display = failClosed(label.Display{}, false, a.Site)
 	a.Findings = []label.Finding{{
-		Code: "app.not_assessed", Severity: label.Must, Withholds: true,
+		Code: code.AppNotAssessed, Severity: label.Must, Withholds: true,
 		Message: fmt.Sprintf("The app could not be assessed (%v): only its domain is shown, as Unknown App.", err),
 	}}
 }
@@ -399,7 +411,7 @@ func (c *Checker) siteFindings(app App, site etld.Site) []label.Finding {
 		return nil
 	}
 	return []label.Finding{{
-		Code: "redirect.multiple_sites", Severity: label.Should, Requirement: "R6",
+		Code: code.RedirectMultipleSites, Severity: label.Should, Requirement: "R6",
 		Message: fmt.Sprintf("The app's registered redirect URIs live on %d sites (%s): what is shown speaks for %s only, the site this request's code goes to. Register redirect URIs on one site.",
 			len(sites), strings.Join(sites, ", "), site.ETLDPlusOne),
 	}}
@@ -418,13 +430,13 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 		Persona:   app.Persona,
 	}
 	d := c.policy.Decide(ev)
-	if a.Site.Development != 0 && !hasFindingPrefix(d.Findings, "site.development") {
+	if a.Site.Development != 0 && !hasFindingPrefix(d.Findings, code.SiteDevelopment) {
 		reason := a.Site.Development.String()
 		if reason == "" {
 			reason = "a development target"
 		}
 		extra = append(extra, label.Finding{
-			Code:      "site.development",
+			Code:      code.SiteDevelopment,
 			Severity:  label.Info,
 			Message:   fmt.Sprintf("The redirect URI is a development target (%s): it cannot be assessed, so only its domain is shown, as Unknown App.", reason),
 			Withholds: true,
@@ -441,6 +453,7 @@ func (c *Checker) decide(a *Assessment, app App, extra []label.Finding) {
 	d.Display = failClosed(d.Display, d.Described, a.Site)
 	a.Display = d.Display
 	a.Described = d.Described
+	a.Requirements = d.Requirements
 	a.Findings = make([]label.Finding, 0, len(d.Findings)+len(extra))
 	a.Findings = append(a.Findings, d.Findings...)
 	a.Findings = append(a.Findings, extra...)
@@ -465,6 +478,9 @@ func failClosed(d label.Display, described bool, site etld.Site) label.Display {
 		return d
 	}
 	d.AppName, d.Organization, d.Location = "", "", ""
+	if d.Notice.Key == "" || d.Notice.Key == label.NoticeDescribed {
+		d.Notice = label.NewNotice(label.NoticeUnknownApp)
+	}
 	for _, l := range d.Labels {
 		if l == label.UnknownApp {
 			return d

@@ -1,7 +1,9 @@
 package appident
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +30,8 @@ type Assessment struct {
 	// described in full (no "Unknown App" label).
 	Display   label.Display
 	Described bool
+	// Requirements are the policy's results for R1 … R8, in order.
+	Requirements []label.Result
 	// Findings are the policy's findings, then the Checker's own
 	// ("cache.stale", "evidence.not_renewed", "evidence.pending",
 	// "refresh.failed", "redirect.multiple_sites", "egress.refused",
@@ -45,21 +49,22 @@ type Assessment struct {
 }
 
 // report is an Assessment in the shape of the JSON report of the outside
-// contract (CONTRACT.md, "The JSON report"): snake_case names, lists never
+// contract (examples/appcheck's package doc): snake_case names, lists never
 // null, times RFC 3339 in UTC. DNS and TLS are always objects: when they
 // were not attempted (a development target) their status is "error" and
 // their error says why. Fields beyond the contract's are added after its own.
 type report struct {
-	ClientID    string          `json:"client_id"`
-	RedirectURI string          `json:"redirect_uri"`
-	Site        siteReport      `json:"site"`
-	DNS         *dnsReport      `json:"dns"`
-	TLS         *tlsReportJSON  `json:"tls"`
-	Display     displayReport   `json:"display"`
-	Findings    []findingReport `json:"findings"`
-	Pending     bool            `json:"pending"`
-	Described   bool            `json:"described"`
-	AssessedAt  string          `json:"assessed_at"`
+	ClientID     string              `json:"client_id"`
+	RedirectURI  string              `json:"redirect_uri"`
+	Site         siteReport          `json:"site"`
+	DNS          *dnsReport          `json:"dns"`
+	TLS          *tlsReportJSON      `json:"tls"`
+	Display      displayReport       `json:"display"`
+	Findings     []findingReport     `json:"findings"`
+	Requirements []requirementReport `json:"requirements"`
+	Pending      bool                `json:"pending"`
+	Described    bool                `json:"described"`
+	AssessedAt   string              `json:"assessed_at"`
 }
 
 // siteReport is the "site" object of a report.
@@ -126,11 +131,12 @@ type locationReport struct {
 
 // displayReport is the "display" object of a report.
 type displayReport struct {
-	AppName      string   `json:"app_name"`
-	Organization string   `json:"organization"`
-	Location     string   `json:"location"`
-	Domain       string   `json:"domain"`
-	Labels       []string `json:"labels"`
+	AppName      string       `json:"app_name"`
+	Organization string       `json:"organization"`
+	Location     string       `json:"location"`
+	Domain       string       `json:"domain"`
+	Labels       []string     `json:"labels"`
+	Notice       label.Notice `json:"notice"`
 }
 
 // findingReport is one element of a report's "findings".
@@ -164,11 +170,13 @@ func (a *Assessment) report() report {
 		Display: displayReport{
 			AppName: a.Display.AppName, Organization: a.Display.Organization,
 			Location: a.Display.Location, Domain: a.Display.Domain, Labels: nonNil(a.Display.Labels),
+			Notice: a.Display.Notice,
 		},
-		Findings:   make([]findingReport, 0, len(a.Findings)),
-		Pending:    a.Pending,
-		Described:  a.Described,
-		AssessedAt: rfc3339(a.assessedAt),
+		Findings:     make([]findingReport, 0, len(a.Findings)),
+		Requirements: requirementReports(a.Requirements),
+		Pending:      a.Pending,
+		Described:    a.Described,
+		AssessedAt:   rfc3339(a.assessedAt),
 	}
 	for _, f := range a.Findings {
 		r.Findings = append(r.Findings, findingReport{
@@ -213,10 +221,7 @@ func tlsReport(rep *tlsinspect.Report, err error) *tlsReportJSON {
 		return t
 	}
 	t.Status = "ok"
-	t.Version = rep.VersionName
-	if t.Version == "" {
-		t.Version = tlsinspect.VersionName(rep.Version)
-	}
+	t.Version = versionName(rep.Version)
 	t.CertificateType = rep.Type.String()
 	t.Trusted, t.SelfSigned, t.HostnameMatch = rep.Trusted, rep.SelfSigned, rep.HostnameMatch
 	if !rep.NotBefore.IsZero() {
@@ -267,4 +272,22 @@ func notLookedUp(a *Assessment) string {
 		return "not looked up: the redirect URI is a development target"
 	}
 	return "not looked up: the app could not be assessed"
+}
+
+// versionName spells a TLS version as the report's JSON does: "TLS1.0",
+// "TLS1.1", "TLS1.2", "TLS1.3", "SSL3.0", or hexadecimal for others.
+func versionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLS1.0"
+	case tls.VersionTLS11:
+		return "TLS1.1"
+	case tls.VersionTLS12:
+		return "TLS1.2"
+	case tls.VersionTLS13:
+		return "TLS1.3"
+	case 0x0300:
+		return "SSL3.0"
+	}
+	return fmt.Sprintf("0x%04X", v)
 }

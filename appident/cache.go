@@ -43,8 +43,10 @@ type Leaser interface {
 	Lease(ctx context.Context, key string, ttl time.Duration) (held bool, release func(), err error)
 }
 
-// lru is a bounded map, the least recently used key dropped first. It is
-// safe for concurrent use.
+// lru is a bounded map that drops keys not used lately first: a hit only
+// marks its key used, and eviction gives a used key a second chance (the
+// CLOCK approximation of least-recently-used), so that hits, the common
+// case, touch no other key's memory. It is safe for concurrent use.
 type lru[K comparable, V any] struct {
 	mu    sync.Mutex
 	max   int
@@ -53,8 +55,9 @@ type lru[K comparable, V any] struct {
 }
 
 type lruItem[K comparable, V any] struct {
-	key K
-	val V
+	key  K
+	val  V
+	used bool
 }
 
 func newLRU[K comparable, V any](size int) *lru[K, V] {
@@ -69,8 +72,9 @@ func (c *lru[K, V]) get(k K) (V, bool) {
 		var zero V
 		return zero, false
 	}
-	c.ll.MoveToFront(el)
-	return el.Value.(*lruItem[K, V]).val, true
+	it := el.Value.(*lruItem[K, V])
+	it.used = true
+	return it.val, true
 }
 
 func (c *lru[K, V]) put(k K, v V) {
@@ -81,16 +85,21 @@ func (c *lru[K, V]) put(k K, v V) {
 
 func (c *lru[K, V]) putLocked(k K, v V) {
 	if el, ok := c.items[k]; ok {
-		el.Value.(*lruItem[K, V]).val = v
-		c.ll.MoveToFront(el)
+		it := el.Value.(*lruItem[K, V])
+		it.val, it.used = v, true
 		return
 	}
-	c.items[k] = c.ll.PushFront(&lruItem[K, V]{key: k, val: v})
-	for c.ll.Len() > c.max {
+	for c.ll.Len() >= c.max {
 		last := c.ll.Back()
+		if it := last.Value.(*lruItem[K, V]); it.used {
+			it.used = false // a second chance
+			c.ll.MoveToFront(last)
+			continue
+		}
 		c.ll.Remove(last)
 		delete(c.items, last.Value.(*lruItem[K, V]).key)
 	}
+	c.items[k] = c.ll.PushFront(&lruItem[K, V]{key: k, val: v})
 }
 
 // update stores f(old, present) under k, atomically, and returns it. f must

@@ -163,12 +163,14 @@ func (c *Checker) lookupDNS(ctx context.Context, k evKey) *entry {
 		if ans.TTL > 0 && ans.TTL < ttl {
 			ttl = max(ans.TTL, minTTL)
 		}
+		c.log.Debug("appident: DNS lookup", "name", k.name, "records", len(d.records), "ttl", ttl)
 		return c.success(e, now, now.Add(ttl))
 	case dnsverify.IsNotFound(err):
 		e.dns.notFound = err
 		return c.success(e, now, now.Add(c.cfg.CacheTTL))
 	default:
 		temp := dnsverify.IsTemporary(err)
+		c.log.Debug("appident: DNS lookup failed", "name", k.name, "err", err, "temporary", temp)
 		return c.failure(e, now, err, temp)
 	}
 }
@@ -202,6 +204,7 @@ func (c *Checker) inspectTLS(ctx context.Context, k evKey, force bool) *entry {
 			err = errNoTLSEvidence
 		}
 		temp := tlsTemporary(err)
+		c.log.Debug("appident: TLS inspection failed", "host", k.host, "port", k.port, "err", err, "temporary", temp)
 		return c.failure(e, now, err, temp)
 	}
 	return c.success(e, now, c.tlsExpiry(rep, now))
@@ -290,9 +293,9 @@ func (d recordingDialer) DialContext(ctx context.Context, network, address strin
 }
 
 // refusedFinding is the finding of one refused connection.
-func refusedFinding(r refusal) (code, msg string, fetch bool) {
+func refusedFinding(r refusal) (msg string, fetch bool) {
 	if r.Fetch {
-		return "egress.refused", fmt.Sprintf("A revocation (OCSP or CRL) fetch to %s was refused: %s. Publish revocation information on a public address, port 80 or 443.", r.Address, r.Reason), true
+		return fmt.Sprintf("A revocation (OCSP or CRL) fetch to %s was refused: %s. Publish revocation information on a public address, port 80 or 443.", r.Address, r.Reason), true
 	}
-	return "egress.refused", fmt.Sprintf("The connection to the redirect host at %s was refused: %s. A redirect host must resolve to a public address and serve HTTPS on port 443.", r.Address, r.Reason), false
+	return fmt.Sprintf("The connection to the redirect host at %s was refused: %s. A redirect host must resolve to a public address and serve HTTPS on port 443.", r.Address, r.Reason), false
 }

@@ -89,7 +89,7 @@ func ExampleChecker_Assess_development() {
 		}
 	}
 	// Output:
-	// {"app_name":"","organization":"","location":"","domain":"localhost","labels":["Unknown App"]}
+	// {"app_name":"","organization":"","location":"","domain":"localhost","labels":["Unknown App"],"notice":{"key":"development","text":"This app is set up for testing, so we could not confirm who makes it. Share your health information only with apps you trust."}}
 	// site.development withholds: true
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/label"
 )
 
@@ -88,8 +89,8 @@ func (c *Checker) gather(ctx context.Context, a *Assessment, clientID string, no
 		a.TLS, a.TLSErr = ts.e.tlsResult()
 		a.tlsObtained = ts.e.obtained
 		for _, r := range ts.e.tls.refused {
-			code, msg, fetch := refusedFinding(r)
-			f := label.Finding{Code: code, Severity: label.Should, Requirement: "R1", Message: msg}
+			msg, fetch := refusedFinding(r)
+			f := label.Finding{Code: code.EgressRefused, Severity: label.Should, Requirement: "R3", Message: msg} // R3–R5 could not be assessed
 			if fetch {
 				f.Severity, f.Requirement = label.Info, "R4"
 			}
@@ -114,18 +115,18 @@ func (c *Checker) lifecycleFindings(k evKey, s served) []label.Finding {
 	at := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	switch {
 	case s.pending:
-		return []label.Finding{{Code: "evidence.pending", Severity: label.Info, Withholds: true,
+		return []label.Finding{{Code: code.EvidencePending, Severity: label.Info, Withholds: true,
 			Message: fmt.Sprintf("The %s is still being looked up: until it arrives, only the domain is shown, as Unknown App.", k.what())}}
 	case s.stale:
 		why := "renewing it failed"
 		if s.e.renewErr != nil {
 			why = fmt.Sprintf("renewing it failed (%v)", s.e.renewErr)
 		}
-		return []label.Finding{{Code: "cache.stale", Severity: label.Info,
+		return []label.Finding{{Code: code.CacheStale, Severity: label.Info,
 			Message: fmt.Sprintf("The %s dates from %s, older than the cache's lifetime: %s, and Config.MaxStale allows serving it until %s.",
 				k.what(), at(s.e.obtained), why, at(s.e.expires.Add(c.cfg.MaxStale)))}}
 	case s.refreshFailed:
-		f := label.Finding{Code: "refresh.failed", Severity: label.Info}
+		f := label.Finding{Code: code.RefreshFailed, Severity: label.Info}
 		if s.e.failed {
 			f.Message = fmt.Sprintf("Refreshing the %s failed: %v.", k.what(), s.e.err)
 		} else {
@@ -133,7 +134,7 @@ func (c *Checker) lifecycleFindings(k evKey, s served) []label.Finding {
 		}
 		return []label.Finding{f}
 	case s.e.failed && !s.e.lost.IsZero():
-		return []label.Finding{{Code: "evidence.not_renewed", Severity: label.Info, Withholds: true,
+		return []label.Finding{{Code: code.EvidenceNotRenewed, Severity: label.Info, Withholds: true,
 			Message: fmt.Sprintf("The %s obtained at %s could not be renewed (%v): evidence older than %v is not shown, so only the domain is, as Unknown App.",
 				k.what(), at(s.e.lost), s.e.err, c.cfg.CacheTTL)}}
 	}

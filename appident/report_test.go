@@ -57,7 +57,7 @@ func TestReportJSONMatchesContract(t *testing.T) {
 			Want: "bxdcd0ff-5der-4c15-b2tf-r28b105aa845", Found: []string{"other", "bxdcd0ff-5der-4c15-b2tf-r28b105aa845"},
 			TTL: 300 * time.Second, Server: "127.0.0.1:53"},
 		TLS: &tlsinspect.Report{Host: "app.examplehealth.com", Port: 443, Address: "192.0.2.1:443",
-			Version: tls.VersionTLS13, VersionName: "TLS1.3", CipherSuite: "TLS_AES_128_GCM_SHA256",
+			Version: tls.VersionTLS13, CipherSuite: "TLS_AES_128_GCM_SHA256",
 			Type: tlsinspect.OV, Organization: "Example Health, Inc.",
 			Location: tlsinspect.Location{Country: "US", State: "MO", Locality: "Kansas City"},
 			Trusted:  true, HostnameMatch: true, NotBefore: nb, NotAfter: na,

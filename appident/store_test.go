@@ -189,3 +189,31 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestLRUBoundsMemory(t *testing.T) {
+	c := newLRU[string, int](3)
+	for i, k := range []string{"a", "b", "c"} {
+		c.put(k, i)
+	}
+	c.get("a") // a is used: it gets a second chance
+	c.put("d", 3)
+	if _, ok := c.get("b"); ok {
+		t.Error("b survived: the key not used lately must go first")
+	}
+	for _, k := range []string{"a", "c", "d"} {
+		if _, ok := c.get(k); !ok {
+			t.Errorf("%s evicted, want it kept", k)
+		}
+	}
+	if n := c.len(); n != 3 {
+		t.Errorf("len = %d, want 3", n)
+	}
+	// Every key used: eviction still ends, dropping one.
+	c.put("e", 4)
+	if n := c.len(); n != 3 {
+		t.Errorf("len = %d after a put with every key used, want 3", n)
+	}
+	if v, ok := c.get("e"); !ok || v != 4 {
+		t.Errorf("e = %d, %v; want the newest key kept", v, ok)
+	}
+}

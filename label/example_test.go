@@ -3,6 +3,7 @@ package label_test
 import (
 	"crypto/tls"
 	"fmt"
+	"strings"
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
@@ -18,9 +19,9 @@ func ExamplePolicy_Decide() {
 		},
 		DNS: &dnsverify.Result{Status: dnsverify.StatusVerified, Name: "examplehealth.com", Want: "c1d2"},
 		TLS: &tlsinspect.Report{
-			Version: tls.VersionTLS13, VersionName: "TLS1.3",
-			Chain: []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com,O=Example Health\\, Inc."}},
-			Type:  tlsinspect.OV, Organization: "Example Health, Inc.",
+			Version: tls.VersionTLS13,
+			Chain:   []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com,O=Example Health\\, Inc."}},
+			Type:    tlsinspect.OV, Organization: "Example Health, Inc.",
 			Location: tlsinspect.Location{Country: "US", State: "MO", Locality: "Kansas City"},
 			Trusted:  true, HostnameMatch: true, Revocation: tlsinspect.RevocationGood,
 		},
@@ -36,8 +37,11 @@ func ExamplePolicy_Decide() {
 	ev.Validated = false
 	d = label.DefaultPolicy().Decide(ev)
 	fmt.Printf("%q %q %q\n", d.Display.AppName, d.Display.Domain, d.Display.Labels)
-	for _, f := range d.Findings {
-		fmt.Printf("%s %s: %s\n", f.Severity, f.Code, f.Message)
+	fmt.Println(d.Display.Notice.Key+":", d.Display.Notice.Text)
+	for _, r := range d.Requirements {
+		if r.Status != label.Met {
+			fmt.Printf("%s %s %v: %s\n  fix: %s\n", r.Requirement, strings.ToUpper(r.Level.String()), r.Status, r.Detail, r.Fix)
+		}
 	}
 	// Output:
 	// "Example Health Companion"
@@ -46,8 +50,11 @@ func ExamplePolicy_Decide() {
 	// "examplehealth.com"
 	// ["Validated"]
 	// "" "examplehealth.com" ["Unknown App"]
-	// should cert.dv: get an OV or EV certificate (this one is DV): a DV certificate names no legal entity
-	// should dns.txt_missing: add a TXT record at examplehealth.com: "cerner-client-id=c1d2" (there is no cerner-client-id record there)
+	// unknown_app: We could not confirm who makes this app. Share your health information only with apps you trust.
+	// R5 SHOULD not_met: a DV certificate: it names no organization
+	//   fix: get an OV (organization validated) or EV certificate for app.examplehealth.com, so patients can see who you are
+	// R6 SHOULD not_met: there is no cerner-client-id TXT record at examplehealth.com
+	//   fix: add a TXT record at examplehealth.com: "cerner-client-id=c1d2"
 }
 
 func ExampleSanitize() {
@@ -66,4 +73,18 @@ func ExampleParsePersona() {
 	// Output:
 	// provider <nil>
 	// label: unknown persona "doctor" (want patient, provider or system)
+}
+
+func ExamplePersonaFromScopes() {
+	fmt.Println(label.PersonaFromScopes([]string{"openid fhirUser launch/patient patient/Observation.rs"}))
+	fmt.Println(label.PersonaFromScopes([]string{"user/Patient.rs", "offline_access"}))
+	fmt.Println(label.PersonaFromScopes([]string{"system/*.rs"}))
+	fmt.Println(label.PersonaFromScopes([]string{"user/*.rs", "patient/*.rs"})) // mixed: patient binds
+	fmt.Println(label.PersonaFromScopes([]string{"openid"}))                    // none: patient
+	// Output:
+	// patient
+	// provider
+	// system
+	// patient
+	// patient
 }

@@ -110,6 +110,9 @@ func FuzzDecide(f *testing.F) {
 		if withholds == d.Described {
 			t.Fatalf("withholding finding %v but Described %v", withholds, d.Described)
 		}
+		if err := consistent(d, ev.Persona); err != "" {
+			t.Fatal(err)
+		}
 		if validated != (d.Display.Labels[len(d.Display.Labels)-1] == Validated) && validated {
 			t.Fatal("Validated label missing")
 		}
@@ -150,7 +153,7 @@ func BenchmarkDecide(b *testing.B) {
 
 func BenchmarkNameAligned(b *testing.B) {
 	benchCPU(b, func() {
-		_ = NameAligned("Example Health Companion", "Example Health, Inc.", "examplehealth", "examplehealth")
+		_ = nameAligned("Example Health Companion", "Example Health, Inc.", "examplehealth", "examplehealth")
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -25,8 +26,8 @@ func TestMessagesSayWhatToFix(t *testing.T) {
 			"dns.txt_mismatch", `"old-id"`},
 		{"dv", func(e *Evidence) { e.TLS.Type = tlsinspect.DV },
 			"cert.dv", "get an OV or EV certificate (this one is DV)"},
-		{"legacy", func(e *Evidence) { e.TLS.Version = 0x0302; e.TLS.VersionName = "TLS1.1" },
-			"tls.version_legacy", "negotiated TLS1.1"},
+		{"legacy", func(e *Evidence) { e.TLS.Version = 0x0302 },
+			"tls.version_legacy", "negotiated TLS 1.1"},
 		{"port", func(e *Evidence) { e.Site.Port = 8443 }, "uri.port", "port 8443"},
 		{"tls error", func(e *Evidence) { e.TLS = nil; e.TLSErr = errors.New("egress: refused 10.0.0.1:443") },
 			"tls.not_assessed", "egress: refused 10.0.0.1:443"},
@@ -50,7 +51,7 @@ func TestPersonaSeverities(t *testing.T) {
 	ev.DNS.Status = dnsverify.StatusNotFound  // R6, SHOULD
 	ev.TLS.Revocation = tlsinspect.RevocationUnknown
 	ev.AppName = "Zebra Tracker" // R7 misaligned, SHOULD
-	panicky := NewRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })
+	panicky := newRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })
 	p := &Policy{Rules: append(DefaultRules(), panicky)}
 
 	want := map[Persona]map[string]Severity{
@@ -150,8 +151,8 @@ func TestNameAligned(t *testing.T) {
 		{"Example", "", []string{""}, false},
 	}
 	for _, tt := range tests {
-		if got := NameAligned(tt.app, tt.org, tt.domains...); got != tt.want {
-			t.Errorf("NameAligned(%q, %q, %q) = %v, want %v", tt.app, tt.org, tt.domains, got, tt.want)
+		if got := nameAligned(tt.app, tt.org, tt.domains...); got != tt.want {
+			t.Errorf("nameAligned(%q, %q, %q) = %v, want %v", tt.app, tt.org, tt.domains, got, tt.want)
 		}
 	}
 }
@@ -294,8 +295,10 @@ func TestDevelopmentTarget(t *testing.T) {
 	if d.Display.Domain != "127.0.0.1" {
 		t.Errorf("Domain = %q, want the host", d.Display.Domain)
 	}
+	// What cannot be looked at is info; what the URI itself shows is not:
+	// plain http on loopback does not meet R1 (a MUST) nor R8.
 	for code, sev := range map[string]Severity{
-		"site.development": Info, "uri.not_https": Info, "native.loopback_http": Info,
+		"site.development": Info, "uri.not_https": Must, "native.loopback_http": Should, "uri.port": Should,
 		"tls.not_assessed": Info, "dns.not_assessed": Info,
 	} {
 		f, ok := find(d, code)
@@ -303,14 +306,25 @@ func TestDevelopmentTarget(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want severity %v", code, f, ok, sev)
 		}
 	}
-	// Plain http on a public host is a MUST violation.
+	wantStatus := []Status{NotMet, NotMet, NotAssessable, NotAssessable, NotAssessable, NotAssessable, NotAssessable, NotMet}
+	for i, r := range d.Requirements {
+		if r.Status != wantStatus[i] {
+			t.Errorf("%s: %v (%s), want %v", r.Requirement, r.Status, r.Detail, wantStatus[i])
+		}
+	}
+	if d.Display.Notice.Key != NoticeDevelopment {
+		t.Errorf("notice %+v, want %s", d.Display.Notice, NoticeDevelopment)
+	}
+	// Plain http on a public host is a MUST violation, and not a native
+	// app's loopback redirect.
 	ev = good()
 	ev.Site.Scheme, ev.Site.Port = "http", 80
-	if f, _ := find(DefaultPolicy().Decide(ev), "uri.not_https"); f.Severity != Must {
+	d = DefaultPolicy().Decide(ev)
+	if f, _ := find(d, "uri.not_https"); f.Severity != Must {
 		t.Errorf("public http: severity %v, want must", f.Severity)
 	}
-	if _, ok := find(DefaultPolicy().Decide(ev), "uri.port"); ok {
-		t.Error("uri.port reported for plain http (R1's matter)")
+	if r := d.Requirements[7]; r.Status != NotApplicable {
+		t.Errorf("public http: R8 %v, want not_applicable", r.Status)
 	}
 }
 
@@ -320,8 +334,8 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 	ev.TLS.Revocation = tlsinspect.RevocationUnknown
 	ev.TLS.Type = tlsinspect.DV
 	ev.TLS.Findings = []tlsinspect.Finding{
-		{Code: tlsinspect.CodeKeyWeak, Message: "RSA 1024"},
-		{Code: tlsinspect.CodeRevocationUnknown, Message: "from the report"},
+		{Code: code.KeyWeak, Message: "RSA 1024"},
+		{Code: code.RevocationUnknown, Message: "from the report"},
 		{Code: "tls.something_new", Message: "future code"},
 		{Code: "", Message: "no code"},
 	}
@@ -342,13 +356,13 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 			t.Error("empty code carried over")
 		}
 	}
-	if f, _ := find(d, tlsinspect.CodeKeyWeak); f.Severity != Should || f.Withholds || f.Message != "RSA 1024" {
+	if f, _ := find(d, code.KeyWeak); f.Severity != Should || f.Withholds || f.Message != "RSA 1024" {
 		t.Errorf("key_weak = %+v", f)
 	}
 	if f, _ := find(d, "tls.something_new"); f.Severity != Info || f.Withholds {
 		t.Errorf("unknown code = %+v", f)
 	}
-	if f, _ := find(d, tlsinspect.CodeRevocationUnknown); strings.Contains(f.Message, "from the report") {
+	if f, _ := find(d, code.RevocationUnknown); strings.Contains(f.Message, "from the report") {
 		t.Errorf("the rule's message should win the merge: %q", f.Message)
 	}
 	// Stable: two runs give the same order.
@@ -360,12 +374,12 @@ func TestFindingsOrderedAndMerged(t *testing.T) {
 // Every code tlsinspect defines has a severity here.
 func TestTLSCodesMapped(t *testing.T) {
 	for _, c := range []string{
-		tlsinspect.CodeHandshakeFailed, tlsinspect.CodeVersionLegacy, tlsinspect.CodeLegacyOnly,
-		tlsinspect.CodeCipherWeak, tlsinspect.CodeUntrusted, tlsinspect.CodeHostnameMismatch,
-		tlsinspect.CodeSelfSigned, tlsinspect.CodeExpired, tlsinspect.CodeNotYetValid,
-		tlsinspect.CodeKeyWeak, tlsinspect.CodeSHA1Signature, tlsinspect.CodeValidityTooLong,
-		tlsinspect.CodeNoRevocationPointer, tlsinspect.CodeRevoked, tlsinspect.CodeRevocationUnknown,
-		tlsinspect.CodeOVMissingOrg, tlsinspect.CodeCDN, tlsinspect.CodeNoCertificate,
+		code.HandshakeFailed, code.VersionLegacy, code.LegacyOnly,
+		code.CipherWeak, code.Untrusted, code.HostnameMismatch,
+		code.SelfSigned, code.Expired, code.NotYetValid,
+		code.KeyWeak, code.SHA1Signature, code.ValidityTooLong,
+		code.NoRevocationPointer, code.Revoked, code.RevocationUnknown,
+		code.OVMissingOrg, code.CDN, code.NoCertificate,
 	} {
 		if _, ok := tlsCodes[c]; !ok {
 			t.Errorf("tlsinspect code %s has no severity", c)
@@ -378,16 +392,16 @@ func TestPanickingRule(t *testing.T) {
 		name string
 		rule Rule
 	}{
-		{"panic in Check", NewRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })},
-		{"index out of range", NewRule(Meta{Name: "index"}, func(ev Evidence) []Finding {
+		{"panic in Check", newRule(Meta{Name: "boom"}, func(Evidence) []Finding { panic("boom") })},
+		{"index out of range", newRule(Meta{Name: "index"}, func(ev Evidence) []Finding {
 			return []Finding{{Code: ev.DNS.Found[len(ev.DNS.Found)]}}
 		})},
-		{"nil pointer", NewRule(Meta{Name: "nilptr"}, func(ev Evidence) []Finding {
+		{"nil pointer", newRule(Meta{Name: "nilptr"}, func(ev Evidence) []Finding {
 			ev.TLS = nil
 			return []Finding{{Code: ev.TLS.Host}}
 		})},
 		{"nil rule", nil},
-		{"nil func", NewRule(Meta{}, nil)},
+		{"nil func", newRule(Meta{}, nil)},
 		{"panicking Meta", metaPanics{}},
 	}
 	for _, tt := range tests {
@@ -405,12 +419,12 @@ func TestPanickingRule(t *testing.T) {
 
 type metaPanics struct{}
 
-func (metaPanics) Meta() Meta               { panic("meta") }
-func (metaPanics) Check(Evidence) []Finding { panic("check") }
+func (metaPanics) Meta() Meta            { panic("meta") }
+func (metaPanics) Check(Evidence) Result { panic("check") }
 
 func TestCustomRules(t *testing.T) {
 	// Extend: an embedder's own rule, withholding.
-	noStaging := NewRule(Meta{Name: "no_staging", Code: "custom"}, func(ev Evidence) []Finding {
+	noStaging := newRule(Meta{Name: "no_staging"}, func(ev Evidence) []Finding {
 		if strings.HasPrefix(ev.Site.Host, "staging.") {
 			return []Finding{{Code: "custom.staging", Severity: Should, Message: "use the production host", Withholds: true}}
 		}
@@ -488,7 +502,7 @@ func TestDefaultRulesMeta(t *testing.T) {
 	reqs := map[string]bool{}
 	for _, r := range rules {
 		m := r.Meta()
-		if m.Name == "" || m.Code == "" || m.Citation == "" || m.Source == "" {
+		if m.Name == "" || m.Citation == "" || m.Source == "" {
 			t.Errorf("incomplete metadata %+v", m)
 		}
 		if names[m.Name] {
@@ -506,8 +520,8 @@ func TestDefaultRulesMeta(t *testing.T) {
 	if DefaultRules()[0] == nil {
 		t.Error("DefaultRules shares its slice")
 	}
-	if httpsRule.Meta(httpsRule{}).Level != Must {
-		t.Error("R1 is a MUST")
+	if d := DefaultPolicy().Decide(good()); d.Requirements[0].Level != Must || d.Requirements[1].Level != Should {
+		t.Errorf("levels %v %v, want R1 MUST, R2 SHOULD", d.Requirements[0].Level, d.Requirements[1].Level)
 	}
 }
 
@@ -576,4 +590,27 @@ func TestEnums(t *testing.T) {
 	if !strings.Contains(string(b), `"labels":["Unknown App"]`) {
 		t.Errorf("display json %s", b)
 	}
+}
+
+// newRule is a Rule whose Check is check, NotMet when check returns a must
+// or should finding and Met otherwise.
+func newRule(m Meta, check func(Evidence) []Finding) Rule {
+	return funcRule{m: m, check: check}
+}
+
+type funcRule struct {
+	m     Meta
+	check func(Evidence) []Finding
+}
+
+func (r funcRule) Meta() Meta { return r.m }
+func (r funcRule) Check(ev Evidence) Result {
+	fs := r.check(ev)
+	res := Result{Status: Met, Findings: fs}
+	for _, f := range fs {
+		if f.Severity > Info {
+			res.Status = NotMet
+		}
+	}
+	return res
 }

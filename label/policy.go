@@ -15,7 +15,10 @@ type Decision struct {
 	Display Display
 	// Described reports that the app is described in full (no "Unknown App").
 	Described bool
-	// Findings are every rule's findings, most severe first. Never nil.
+	// Requirements holds one Result per requirement, R1 … R8 in order.
+	Requirements []Result
+	// Findings are every rule's findings, most severe first, each code
+	// once. Never nil.
 	Findings []Finding
 }
 
@@ -23,43 +26,26 @@ type Decision struct {
 type Meta struct {
 	// Name identifies the rule, such as "r6_txt". Stable.
 	Name string
-	// Code is the prefix of the codes of the rule's findings, such as "dns".
-	Code string
 	// Requirement is "R1" … "R8", or "" for a rule about the assessment.
 	Requirement string
-	// Level is the requirement's RFC 2119 level for patient-facing apps:
-	// Must (MUST), Should (SHOULD) or Info (MAY, or a note).
-	Level Severity
 	// Citation is the requirement's text.
 	Citation string
 	// Source is where the requirement comes from.
 	Source string
 }
 
-// Rule is one requirement check.
+// Rule checks one requirement.
 //
-// Check returns the rule's findings for ev (nil when it has none), each with
-// its Severity as for a patient-facing app: the Policy lowers it for other
-// personas. A finding that keeps the app from being described sets
-// Withholds. Check must not modify ev. A panic in Check becomes a
-// withholding "rule.panic" finding.
+// Check returns its Result for ev: a Status, the evidence in words, the fix
+// and the findings, each finding with its Severity as for a patient-facing
+// app (the Policy lowers it for other personas). A finding that keeps the
+// app from being described sets Withholds. Check must not modify ev. A
+// panic in Check becomes a NotAssessable result with a withholding
+// "rule.panic" finding.
 type Rule interface {
 	Meta() Meta
-	Check(ev Evidence) []Finding
+	Check(ev Evidence) Result
 }
-
-// NewRule returns a Rule with metadata m whose Check is check.
-func NewRule(m Meta, check func(Evidence) []Finding) Rule {
-	return funcRule{m: m, check: check}
-}
-
-type funcRule struct {
-	m     Meta
-	check func(Evidence) []Finding
-}
-
-func (r funcRule) Meta() Meta                  { return r.m }
-func (r funcRule) Check(ev Evidence) []Finding { return r.check(ev) }
 
 // defaultRules is shared by every Policy whose Rules is nil; the rules are
 // stateless values.
@@ -73,12 +59,11 @@ var defaultRules = []Rule{
 	txtRule{},
 	nameRule{},
 	nativeRule{},
-	tlsReportRule{},
 }
 
 // DefaultRules returns the rules of the default policy, in the order they
-// run: development target, R1 … R8, then the TLS report's remaining
-// findings. The slice is new: replace or extend it freely.
+// run: development target, then R1 … R8. The slice is new: replace or
+// extend it freely.
 func DefaultRules() []Rule {
 	return slices.Clone(defaultRules)
 }
@@ -86,7 +71,8 @@ func DefaultRules() []Rule {
 // Policy is the list of rules that decide what the patient sees.
 type Policy struct {
 	// Rules run in order. If Rules is nil, DefaultRules is used; an empty
-	// non-nil slice runs no rule at all.
+	// non-nil slice runs no rule at all (every requirement is then
+	// NotAssessable, and nothing is described).
 	Rules []Rule
 }
 
@@ -97,18 +83,40 @@ func DefaultPolicy() *Policy { return &Policy{Rules: DefaultRules()} }
 //
 // The app is described in full when no finding withholds and the TLS report
 // carries an organization to show; otherwise the Display shows only the
-// domain, with the "Unknown App" label. Decide never panics on account of a
-// rule: a panicking rule yields a withholding "rule.panic" finding.
+// domain, with the "Unknown App" label. Requirements holds R1 … R8 in
+// order: where several rules check one requirement their results are
+// combined (the worst status: not met, then not assessable, met, not
+// applicable); where none does, it is NotAssessable. Decide never panics
+// on account of a rule: a panicking rule yields a withholding "rule.panic"
+// finding.
 func (p *Policy) Decide(ev Evidence) Decision {
 	rules := defaultRules
 	if p != nil && p.Rules != nil {
 		rules = p.Rules
 	}
+	var byReq [len(requirementIDs)]*Result
 	findings := []Finding{}
 	for _, r := range rules {
-		for _, f := range runRule(r, ev) {
-			findings = addFinding(findings, f, ev.Persona)
+		res := runRule(r, ev)
+		if i := slices.Index(requirementIDs[:], res.Requirement); i >= 0 {
+			if byReq[i] == nil {
+				byReq[i] = &res
+			} else {
+				combine(byReq[i], res)
+			}
 		}
+		for _, f := range res.Findings {
+			findings = addFinding(findings, f)
+		}
+	}
+	reqs := make([]Result, len(requirementIDs))
+	for i, id := range requirementIDs {
+		if byReq[i] == nil {
+			reqs[i] = Result{Requirement: id, Level: requirementLevel(id), Status: NotAssessable,
+				Detail: "no rule of this policy checks " + id, Findings: []Finding{}}
+			continue
+		}
+		reqs[i] = *byReq[i]
 	}
 
 	// Whatever the rules say, an organization is shown only when the
@@ -135,13 +143,14 @@ func (p *Policy) Decide(ev Evidence) Decision {
 			Severity:  Must,
 			Message:   "no certificate names an organization for " + siteName(ev) + ": the app cannot be described; serve an OV or EV certificate naming the legal entity",
 			Withholds: true,
-		}, ev.Persona)
+		})
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int { return int(b.Severity) - int(a.Severity) })
 
-	d := Decision{Described: described, Findings: findings}
+	d := Decision{Described: described, Requirements: reqs, Findings: findings}
 	d.Display.Domain = displayDomain(ev)
-	if described {
+	switch {
+	case described:
 		d.Display.AppName = Sanitize(ev.AppName)
 		d.Display.Organization = org
 		d.Display.Location = loc
@@ -149,29 +158,157 @@ func (p *Policy) Decide(ev Evidence) Decision {
 		if ev.Validated {
 			d.Display.Labels = []string{Validated}
 		}
-	} else {
+		d.Display.Notice = NewNotice(NoticeDescribed)
+	default:
 		d.Display.Labels = []string{UnknownApp}
 		if ev.Validated {
 			d.Display.Labels = []string{UnknownApp, Validated}
+		}
+		d.Display.Notice = NewNotice(NoticeUnknownApp)
+		if ev.Site.Development != 0 {
+			d.Display.Notice = NewNotice(NoticeDevelopment)
 		}
 	}
 	return d
 }
 
-// runRule runs r, turning a panic into a withholding finding.
-func runRule(r Rule, ev Evidence) (fs []Finding) {
+// runRule runs r and completes its result: the requirement and level from
+// its Meta, the severities for ev's persona, and a status consistent with
+// the findings. A panic becomes a NotAssessable result with a withholding
+// "rule.panic" finding.
+func runRule(r Rule, ev Evidence) (res Result) {
+	req := ruleRequirement(r)
 	defer func() {
 		if v := recover(); v != nil {
 			msg := fmt.Sprint(v)
-			fs = []Finding{{
-				Code:      "rule.panic",
-				Severity:  Must,
-				Message:   "rule " + ruleName(r) + " failed (" + bound(msg, 200) + "): the app is not described; report this to the policy's maintainer",
-				Withholds: true,
-			}}
+			res = Result{
+				Status: NotAssessable,
+				Detail: "the rule " + ruleName(r) + " failed",
+				Fix:    "report this to the policy's maintainer",
+				Findings: []Finding{{
+					Code:      "rule.panic",
+					Severity:  Must,
+					Message:   "rule " + ruleName(r) + " failed (" + bound(msg, 200) + "): the app is not described; report this to the policy's maintainer",
+					Withholds: true,
+				}},
+			}
 		}
+		res = complete(r, res, req, ev.Persona)
 	}()
 	return r.Check(ev)
+}
+
+// complete fills in res's requirement and level, lowers its findings'
+// severities for persona, and keeps its status consistent with them: a
+// Met or NotApplicable result with a must or should finding is NotMet, and
+// a NotMet result has a finding at the requirement's level.
+func complete(r Rule, res Result, req string, persona Persona) Result {
+	res.Requirement = req
+	res.Level = Info
+	if req != "" {
+		res.Level = requirementLevel(req)
+	}
+	level := forPersona(res.Level, req, persona)
+	fs := make([]Finding, 0, len(res.Findings)+1)
+	for _, f := range res.Findings {
+		if f.Requirement == "" && f.Code != "rule.panic" {
+			f.Requirement = req
+		}
+		f.Severity = forPersona(f.Severity, f.Requirement, persona)
+		fs = append(fs, f)
+	}
+	if req != "" {
+		atLevel := false
+		for _, f := range fs {
+			if f.Requirement != req {
+				continue
+			}
+			if (res.Status == Met || res.Status == NotApplicable) && f.Severity > Info {
+				res.Status = NotMet
+			}
+			atLevel = atLevel || f.Severity >= level
+		}
+		if res.Status == NotMet && res.Fix == "" {
+			for _, f := range fs {
+				if f.Requirement == req && f.Severity > Info {
+					res.Fix = f.Message
+					break
+				}
+			}
+		}
+		if res.Status == NotMet && !atLevel {
+			msg := res.Fix
+			if msg == "" {
+				msg = res.Detail
+			}
+			if msg == "" {
+				msg = req + " is not met"
+			}
+			fs = append(fs, Finding{Code: "requirement.not_met", Severity: level, Message: msg, Requirement: req})
+			if res.Fix == "" {
+				res.Fix = msg
+			}
+		}
+		if res.Detail == "" {
+			res.Detail = "the rule " + ruleName(r) + " gave no detail"
+		}
+	}
+	if res.Status < NotAssessable || res.Status > NotApplicable {
+		res.Status = NotAssessable
+	}
+	res.Findings = fs
+	return res
+}
+
+// combine merges the result of another rule for the same requirement into
+// r: the worse status wins, details, fixes and findings are joined.
+func combine(r *Result, other Result) {
+	if statusRank(other.Status) > statusRank(r.Status) {
+		r.Status = other.Status
+	}
+	r.Detail = joinText(r.Detail, other.Detail)
+	r.Fix = joinText(r.Fix, other.Fix)
+	r.Findings = append(r.Findings, other.Findings...)
+}
+
+// statusRank orders statuses from the best to the worst.
+func statusRank(s Status) int {
+	switch s {
+	case NotApplicable:
+		return 0
+	case Met:
+		return 1
+	case NotAssessable:
+		return 2
+	}
+	return 3
+}
+
+func joinText(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "" || a == b:
+		return a
+	}
+	return a + "; " + b
+}
+
+// ruleRequirement returns r's requirement, or "" when Meta panics or names
+// none of R1 … R8.
+func ruleRequirement(r Rule) (req string) {
+	defer func() {
+		if recover() != nil {
+			req = ""
+		}
+	}()
+	if r == nil {
+		return ""
+	}
+	if req = r.Meta().Requirement; !slices.Contains(requirementIDs[:], req) {
+		return ""
+	}
+	return req
 }
 
 // ruleName returns r's name, or a placeholder when Meta itself panics.
@@ -190,11 +327,10 @@ func ruleName(r Rule) (name string) {
 	return fmt.Sprintf("%T", r)
 }
 
-// addFinding appends f with its severity adjusted for the persona, or merges
-// it into an earlier finding with the same code (the earlier message wins;
-// Withholds and Severity are the stronger of the two).
-func addFinding(fs []Finding, f Finding, persona Persona) []Finding {
-	f.Severity = forPersona(f.Severity, f.Requirement, persona)
+// addFinding appends f, or merges it into an earlier finding with the same
+// code (the earlier message wins; Withholds and Severity are the stronger
+// of the two).
+func addFinding(fs []Finding, f Finding) []Finding {
 	for i := range fs {
 		if fs[i].Code == f.Code {
 			fs[i].Withholds = fs[i].Withholds || f.Withholds

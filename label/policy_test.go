@@ -11,6 +11,7 @@ import (
 
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
@@ -29,7 +30,7 @@ func good() Evidence {
 		},
 		TLS: &tlsinspect.Report{
 			Host: "app.examplehealth.com", Port: 443, Address: "93.184.216.34:443",
-			Version: tls.VersionTLS13, VersionName: "TLS1.3",
+			Version:      tls.VersionTLS13,
 			Leaf:         &x509.Certificate{},
 			Chain:        []tlsinspect.CertInfo{{Subject: "CN=app.examplehealth.com"}},
 			Type:         tlsinspect.OV,
@@ -97,8 +98,8 @@ func TestEachConditionWithholds(t *testing.T) {
 		{"tls not attempted", func(e *Evidence) { e.TLS = nil }, "tls.not_assessed", Should},
 		{"tls failed", func(e *Evidence) { e.TLS = nil; e.TLSErr = errors.New("connection refused") }, "tls.not_assessed", Should},
 		{"handshake failed", func(e *Evidence) { e.TLS.Version = 0 }, "tls.handshake_failed", Should},
-		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11; e.TLS.VersionName = "TLS1.1" }, "tls.version_legacy", Should},
-		{"TLS 1.0", func(e *Evidence) { e.TLS.Version = tls.VersionTLS10; e.TLS.VersionName = "TLS1.0" }, "tls.version_legacy", Should},
+		{"TLS 1.1", func(e *Evidence) { e.TLS.Version = tls.VersionTLS11 }, "tls.version_legacy", Should},
+		{"TLS 1.0", func(e *Evidence) { e.TLS.Version = tls.VersionTLS10 }, "tls.version_legacy", Should},
 		{"no certificate", func(e *Evidence) { e.TLS.Leaf = nil; e.TLS.Chain = nil }, "cert.none", Should},
 		{"untrusted", func(e *Evidence) { e.TLS.Trusted = false; e.TLS.TrustError = "x509: unknown authority" }, "cert.untrusted", Should},
 		{"hostname mismatch", func(e *Evidence) { e.TLS.HostnameMatch = false }, "cert.hostname_mismatch", Should},
@@ -223,10 +224,10 @@ func TestUntrustedOnlyByDates(t *testing.T) {
 			tt.change(ev.TLS)
 			// The report's own findings, as tlsinspect lists them.
 			for code, on := range map[string]bool{
-				tlsinspect.CodeUntrusted:   !ev.TLS.Trusted,
-				tlsinspect.CodeExpired:     ev.TLS.Expired,
-				tlsinspect.CodeNotYetValid: ev.TLS.NotYetValid,
-				tlsinspect.CodeSelfSigned:  ev.TLS.SelfSigned,
+				code.Untrusted:   !ev.TLS.Trusted,
+				code.Expired:     ev.TLS.Expired,
+				code.NotYetValid: ev.TLS.NotYetValid,
+				code.SelfSigned:  ev.TLS.SelfSigned,
 			} {
 				if on {
 					ev.TLS.Findings = append(ev.TLS.Findings, tlsinspect.Finding{Code: code, Message: "the chain does not verify to the trusted roots: " + ev.TLS.TrustError})

@@ -1,30 +1,38 @@
 package label
 
-import "strconv"
+import (
+	"strconv"
 
-// portRule checks R2: only port 443. Plain http is R1's matter.
+	"github.com/consenttrust/appverify/internal/code"
+)
+
+// portRule checks R2: only port 443, whatever the scheme.
 type portRule struct{}
 
 func (portRule) Meta() Meta {
 	return Meta{
 		Name:        "r2_port",
-		Code:        "uri",
 		Requirement: "R2",
-		Level:       Should,
 		Citation:    "The redirect URI SHOULD use only port 443.",
 		Source:      "Registration prerequisites",
 	}
 }
 
-func (portRule) Check(ev Evidence) []Finding {
-	if ev.Site.Scheme != "https" || ev.Site.Port == 443 {
-		return nil
+func (portRule) Check(ev Evidence) Result {
+	if ev.Site.Port == 443 {
+		return Result{Status: Met, Detail: "the redirect URI uses port 443"}
 	}
-	return []Finding{{
-		Code:        "uri.port",
-		Severity:    Should,
-		Message:     "serve the redirect URI on port 443, the default https port (it uses port " + strconv.Itoa(ev.Site.Port) + ")",
-		Requirement: "R2",
-		Withholds:   true,
-	}}
+	detail := "the redirect URI uses port " + strconv.Itoa(ev.Site.Port)
+	fix := "serve the redirect URI on port 443, the default https port"
+	return Result{
+		Status: NotMet,
+		Detail: detail,
+		Fix:    fix,
+		Findings: []Finding{{
+			Code:      code.URIPort,
+			Severity:  Should,
+			Message:   fix + " (it uses port " + strconv.Itoa(ev.Site.Port) + ")",
+			Withholds: true,
+		}},
+	}
 }

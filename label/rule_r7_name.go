@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/consenttrust/appverify/internal/code"
 )
 
 // nameRule checks R7: the app's registered name aligns with its website
@@ -18,32 +20,33 @@ type nameRule struct{}
 func (nameRule) Meta() Meta {
 	return Meta{
 		Name:        "r7_name",
-		Code:        "name",
 		Requirement: "R7",
-		Level:       Should,
 		Citation:    "The app's name SHOULD align with its website and/or legal entity.",
 		Source:      "Registration prerequisites",
 	}
 }
 
-func (nameRule) Check(ev Evidence) []Finding {
+func (nameRule) Check(ev Evidence) Result {
 	if Sanitize(ev.AppName) == "" {
-		return []Finding{{Code: "name.missing", Severity: Info, Requirement: "R7",
-			Message: "register the app's name: none was given, so none can be shown"}}
+		return Result{Status: NotAssessable, Detail: "no name was registered", Fix: "register the app's name",
+			Findings: []Finding{{Code: code.NameMissing, Severity: Info,
+				Message: "register the app's name: none was given, so none can be shown"}}}
 	}
 	org := ""
 	if ev.TLS != nil && !ev.TLS.CDN {
 		org = ev.TLS.Organization
 	}
-	domains := [2]string{domainLabel(ev.Site.ETLDPlusOne, ev.Site.PublicSuffix), domainLabel(ev.Site.DisplayDomain, "")}
+	// Only a registrable domain names anyone: not localhost, nor an IP
+	// address.
+	var domains [2]string
+	if ev.Site.ETLDPlusOne != "" {
+		domains = [2]string{domainLabel(ev.Site.ETLDPlusOne, ev.Site.PublicSuffix), domainLabel(ev.Site.DisplayDomain, "")}
+	}
 	if domains[1] == domains[0] {
 		domains[1] = ""
 	}
 	if org == "" && domains[0] == "" && domains[1] == "" {
-		return nil // nothing to compare with
-	}
-	if NameAligned(ev.AppName, org, domains[:]...) {
-		return nil
+		return Result{Status: NotAssessable, Detail: "there is no organization or domain to compare the name with"}
 	}
 	with := ""
 	switch {
@@ -54,8 +57,13 @@ func (nameRule) Check(ev Evidence) []Finding {
 	default:
 		with = "the domain " + siteName(ev)
 	}
-	return []Finding{should("name.misaligned", "R7", false,
-		"align the app's name "+quote(Sanitize(ev.AppName))+" with "+with+": they share no word")}
+	name := quote(Sanitize(ev.AppName))
+	if nameAligned(ev.AppName, org, domains[:]...) {
+		return Result{Status: Met, Detail: "the name " + name + " shares a word with " + with}
+	}
+	fix := "align the app's name " + name + " with " + with
+	return Result{Status: NotMet, Detail: "the name " + name + " shares no word with " + with, Fix: fix,
+		Findings: []Finding{should(code.NameMisaligned, false, fix+": they share no word")}}
 }
 
 // domainLabel returns the label of a registrable domain before its public
@@ -232,7 +240,7 @@ func isASCII(s string) bool {
 	return true
 }
 
-// NameAligned reports whether an app's name aligns with its organization
+// nameAligned reports whether an app's name aligns with its organization
 // or its domain labels (such as "examplehealth" for examplehealth.com), the
 // test of R7. Names are compared by word after NFKC normalization and
 // lowercasing, ignoring legal forms (Inc, LLC, GmbH …), stop words (the,
@@ -242,7 +250,7 @@ func isASCII(s string) bool {
 // occurs in a domain label (three bytes or more) or the label in the name;
 // the initials of the name or of the organization count as a word. Empty
 // organization and domain labels are ignored.
-func NameAligned(appName, organization string, domainLabels ...string) bool {
+func nameAligned(appName, organization string, domainLabels ...string) bool {
 	var app, org words
 	app.parse(appName)
 	if app.count == 0 {

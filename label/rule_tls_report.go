@@ -1,66 +1,68 @@
 package label
 
-import "github.com/consenttrust/appverify/tlsinspect"
-
-// tlsReportRule carries over the TLS report's own findings that no earlier
-// rule reported (Decide merges findings by code, the first one winning):
-// weak keys and ciphers, SHA-1 signatures, overlong validity, missing
-// revocation pointers. Like R4, it leaves out cert.untrusted for a chain
-// that verifies within the certificate's dates. It never withholds: the
-// decision rests on the report's fields, checked by R3–R5.
-type tlsReportRule struct{}
-
-func (tlsReportRule) Meta() Meta {
-	return Meta{
-		Name:        "tls_report",
-		Code:        "tls",
-		Requirement: "R4",
-		Level:       Should,
-		Citation:    "Observations of the TLS inspection not covered by R3–R5.",
-		Source:      "package tlsinspect",
-	}
-}
+import "github.com/consenttrust/appverify/internal/code"
 
 // tlsCodes gives the severity and requirement of tlsinspect's codes. Codes
-// not listed are carried over as info.
+// not listed are R4's, as info.
 var tlsCodes = map[string]struct {
 	sev Severity
 	req string
 }{
-	tlsinspect.CodeHandshakeFailed:     {Should, "R3"},
-	tlsinspect.CodeVersionLegacy:       {Should, "R3"},
-	tlsinspect.CodeLegacyOnly:          {Should, "R3"},
-	tlsinspect.CodeCipherWeak:          {Should, "R3"},
-	tlsinspect.CodeUntrusted:           {Should, "R4"},
-	tlsinspect.CodeHostnameMismatch:    {Should, "R4"},
-	tlsinspect.CodeSelfSigned:          {Should, "R4"},
-	tlsinspect.CodeExpired:             {Should, "R4"},
-	tlsinspect.CodeNotYetValid:         {Should, "R4"},
-	tlsinspect.CodeKeyWeak:             {Should, "R4"},
-	tlsinspect.CodeSHA1Signature:       {Should, "R4"},
-	tlsinspect.CodeValidityTooLong:     {Info, "R4"},
-	tlsinspect.CodeNoRevocationPointer: {Info, "R4"},
-	tlsinspect.CodeRevoked:             {Should, "R4"},
-	tlsinspect.CodeRevocationUnknown:   {Info, "R4"},
-	tlsinspect.CodeOVMissingOrg:        {Should, "R5"},
-	tlsinspect.CodeCDN:                 {Should, "R5"},
-	tlsinspect.CodeNoCertificate:       {Should, "R4"},
+	code.HandshakeFailed:     {Should, "R3"},
+	code.VersionLegacy:       {Should, "R3"},
+	code.LegacyOnly:          {Should, "R3"},
+	code.CipherWeak:          {Should, "R3"},
+	code.Untrusted:           {Should, "R4"},
+	code.HostnameMismatch:    {Should, "R4"},
+	code.SelfSigned:          {Should, "R4"},
+	code.Expired:             {Should, "R4"},
+	code.NotYetValid:         {Should, "R4"},
+	code.KeyWeak:             {Should, "R4"},
+	code.SHA1Signature:       {Should, "R4"},
+	code.ValidityTooLong:     {Info, "R4"},
+	code.NoRevocationPointer: {Info, "R4"},
+	code.Revoked:             {Should, "R4"},
+	code.RevocationUnknown:   {Info, "R4"},
+	code.OVMissingOrg:        {Should, "R5"},
+	code.CDN:                 {Should, "R5"},
+	code.NoCertificate:       {Should, "R4"},
 }
 
-func (tlsReportRule) Check(ev Evidence) []Finding {
-	if ev.TLS == nil || len(ev.TLS.Findings) == 0 {
-		return nil
+// addReportFindings adds to res the TLS report's own findings about req that
+// res does not already carry by code: weak keys and ciphers, SHA-1
+// signatures, overlong validity, missing revocation pointers. A should
+// finding among them makes res NotMet, without withholding: the
+// description rests on the fields R3–R5 check. Like R4, it leaves out
+// cert.untrusted for a chain that verifies within the certificate's dates.
+func addReportFindings(res *Result, ev Evidence, req string) {
+	if ev.TLS == nil {
+		return
 	}
-	fs := make([]Finding, 0, len(ev.TLS.Findings))
 	for _, f := range ev.TLS.Findings {
-		if f.Code == "" || (f.Code == tlsinspect.CodeUntrusted && onlyDatesWrong(ev.TLS)) {
-			continue // an untrusted chain whose dates alone are wrong: see R4
+		if f.Code == "" || (f.Code == code.Untrusted && onlyDatesWrong(ev.TLS)) {
+			continue
 		}
 		m, ok := tlsCodes[f.Code]
 		if !ok {
 			m.sev, m.req = Info, "R4"
 		}
-		fs = append(fs, Finding{Code: bound(f.Code, 64), Severity: m.sev, Requirement: m.req, Message: bound(f.Message, 400)})
+		if m.req != req || hasCode(res.Findings, f.Code) {
+			continue
+		}
+		msg := bound(f.Message, 400)
+		res.Findings = append(res.Findings, Finding{Code: bound(f.Code, 64), Severity: m.sev, Requirement: req, Message: msg})
+		if m.sev > Info {
+			res.Status = NotMet
+			res.Fix = joinText(res.Fix, msg)
+		}
 	}
-	return fs
+}
+
+func hasCode(fs []Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -163,4 +163,6 @@ type Display struct {
 	Location     string   `json:"location"`
 	Domain       string   `json:"domain"`
 	Labels       []string `json:"labels"`
+	// Notice is the sentence for the patient (see Notice).
+	Notice Notice `json:"notice"`
 }

@@ -3,6 +3,7 @@ package tlsinspect
 import (
 	"crypto/x509"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"slices"
 	"strings"
 	"unicode"
@@ -56,26 +57,21 @@ var cdnOrganizations = []struct {
 	{"github, inc", "GitHub Pages", []string{"github.com"}},
 }
 
-// MaxSANSites is the number of distinct registrable domains (eTLD+1, Public
+// maxSANSites is the number of distinct registrable domains (eTLD+1, Public
 // Suffix List with its private section) a certificate's SANs may span before
 // it is taken for a CDN's shared certificate.
-const MaxSANSites = 10
+const maxSANSites = 10
 
-// DetectCDN reports whether cert looks like a CDN's certificate rather than
-// the app's own, and why: either its subject organization is a known CDN
-// operator's, or its DNS SANs span more than [MaxSANSites] distinct
-// registrable domains. When it does, the organization must not be shown as
-// the app's. It is DetectCDNForHost without a host.
-func DetectCDN(cert *x509.Certificate) (bool, string) {
-	return DetectCDNForHost(cert, "")
-}
-
-// DetectCDNForHost is DetectCDN for cert as served for host: a CDN
-// operator's organization is not a CDN's when host's registrable domain is
-// one the operator runs itself (Microsoft at login.microsoftonline.com,
-// Cloudflare at dash.cloudflare.com); the organization is then the site's.
-// For any other host, a customer's included, it is the CDN's.
-func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
+// DetectCDN reports whether cert, as served for host, looks like a CDN's
+// certificate rather than the app's own, and why: either its subject
+// organization is a known CDN operator's, or its DNS SANs span more than
+// ten (maxSANSites) distinct registrable domains. When it does, the organization
+// must not be shown as the app's. A CDN operator's organization is not a
+// CDN's when host's registrable domain is one the operator runs itself
+// (Microsoft at login.microsoftonline.com, Cloudflare at dash.cloudflare.com):
+// the organization is then the site's. For any other host, a customer's
+// included, and for an empty host, it is the CDN's.
+func DetectCDN(cert *x509.Certificate, host string) (bool, string) {
 	if cert == nil {
 		return false, ""
 	}
@@ -85,7 +81,7 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 	}
 	own := false
 	for _, o := range cert.Subject.Organization {
-		o = strings.ToLower(Sanitize(o))
+		o = strings.ToLower(safetext.Sanitize(o))
 		for _, c := range cdnOrganizations {
 			if hasWordPrefix(o, c.prefix) {
 				if site == "" || !slices.Contains(c.sites, site) {
@@ -99,8 +95,8 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 	if own {
 		return false, "" // the operator's own site, whatever else it names
 	}
-	if len(cert.DNSNames) > MaxSANSites {
-		sites := make(map[string]struct{}, MaxSANSites+1)
+	if len(cert.DNSNames) > maxSANSites {
+		sites := make(map[string]struct{}, maxSANSites+1)
 		for _, name := range cert.DNSNames {
 			name = strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(name, ".")), "*.")
 			site, err := publicsuffix.EffectiveTLDPlusOne(name)
@@ -108,8 +104,8 @@ func DetectCDNForHost(cert *x509.Certificate, host string) (bool, string) {
 				continue
 			}
 			sites[site] = struct{}{}
-			if len(sites) > MaxSANSites {
-				return true, fmt.Sprintf("certificate names more than %d unrelated domains, as a CDN's shared certificate does", MaxSANSites)
+			if len(sites) > maxSANSites {
+				return true, fmt.Sprintf("certificate names more than %d unrelated domains, as a CDN's shared certificate does", maxSANSites)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/internal/pki"
 )
 
@@ -42,7 +43,7 @@ func TestInspectCDNOperatorsOwnSite(t *testing.T) {
 			t.Fatal(err)
 		}
 		org, _, ok := r.LegalEntity()
-		if r.CDN != tt.cdn || ok == tt.cdn || r.HasFinding(CodeCDN) != tt.cdn {
+		if r.CDN != tt.cdn || ok == tt.cdn || r.has(code.CDN) != tt.cdn {
 			t.Errorf("%s, O=%s: CDN %v (%s), LegalEntity %q %v", tt.host, tt.org, r.CDN, r.CDNReason, org, ok)
 		}
 		if !tt.cdn && org != tt.org {
@@ -68,15 +69,15 @@ func TestDetectCDNForHost(t *testing.T) {
 		{"127.0.0.1", true},
 	}
 	for _, tt := range tests {
-		if got, why := DetectCDNForHost(ms, tt.host); got != tt.want || (got && why == "") {
+		if got, why := DetectCDN(ms, tt.host); got != tt.want || (got && why == "") {
 			t.Errorf("%q: %v, %q", tt.host, got, why)
 		}
 	}
-	if got, _ := DetectCDN(ms); !got {
+	if got, _ := DetectCDN(ms, ""); !got {
 		t.Error("DetectCDN without a host: not a CDN")
 	}
 	mixed := &x509.Certificate{Subject: pkix.Name{Organization: []string{"Microsoft Corporation", "Cloudflare, Inc."}}}
-	if got, _ := DetectCDNForHost(mixed, "www.microsoft.com"); !got {
+	if got, _ := DetectCDN(mixed, "www.microsoft.com"); !got {
 		t.Error("a second operator's organization on Microsoft's site: not a CDN")
 	}
 }
@@ -102,7 +103,7 @@ func TestDetectCDNWholeWords(t *testing.T) {
 		{"Googleplex Dental", false},
 	} {
 		cert := &x509.Certificate{Subject: pkix.Name{Organization: []string{tt.org}}}
-		if got, why := DetectCDNForHost(cert, "app.examplehealth.com"); got != tt.want {
+		if got, why := DetectCDN(cert, "app.examplehealth.com"); got != tt.want {
 			t.Errorf("O=%q: CDN %v (%s), want %v", tt.org, got, why, tt.want)
 		}
 	}

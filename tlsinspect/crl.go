@@ -46,8 +46,8 @@ const revokedSerialSize = 16
 func (s *crlSet) serial(e revokedSerial) []byte { return s.serials[e.off : e.off+uint32(e.n)] }
 
 // check returns leaf's status per the set, whose header has been checked.
-func (s *crlSet) check(url string, leaf *x509.Certificate) RevocationCheck {
-	chk := RevocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: s.header.NextUpdate, At: s.fetched}
+func (s *crlSet) check(url string, leaf *x509.Certificate) revocationCheck {
+	chk := revocationCheck{Status: RevocationGood, Source: SourceCRL, URL: url, NextUpdate: s.header.NextUpdate, At: s.fetched}
 	key, ok := serialDER(leaf.SerialNumber)
 	if !ok {
 		return chk
@@ -82,21 +82,21 @@ func serialDER(n *big.Int) ([]byte, bool) {
 	return content, true
 }
 
-// CheckCRL checks leaf, issued by issuer, against raw, a DER CRL fetched
+// checkCRL checks leaf, issued by issuer, against raw, a DER CRL fetched
 // from url, at now, as Inspect does: the CRL must be signed by issuer and
 // current, and in scope for leaf (see checkCRLHeader). The check's At is
 // now, taken as the fetch time. Any failure returns an error wrapping
-// ErrUnusableResponse.
-func CheckCRL(raw []byte, url string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+// errUnusable.
+func checkCRL(raw []byte, url string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	if leaf == nil || issuer == nil {
-		return RevocationCheck{}, unusable("no certificate or issuer")
+		return revocationCheck{}, unusable("no certificate or issuer")
 	}
 	set, err := parseCRL(raw, issuer, now)
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	if err := checkCRLHeader(set.header, url, leaf, issuer, now); err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	return set.check(url, leaf), nil
 }
@@ -322,7 +322,7 @@ func digits(b []byte) (int, bool) {
 
 // checkCRLHeader checks that crl may answer for leaf (RFC 5280 §6.3): the CRL
 // must name issuer (its signature is checked by parseCRL), be current at now
-// (thisUpdate at most ClockSkew ahead, nextUpdate present and not passed),
+// (thisUpdate at most clockSkew ahead, nextUpdate present and not passed),
 // complete (no delta-CRL indicator), and in scope: an
 // issuingDistributionPoint extension must not make it indirect,
 // reason-partitioned, or CA- or attribute-only, and the distribution point it
@@ -333,7 +333,7 @@ func checkCRLHeader(crl *x509.RevocationList, url string, leaf, issuer *x509.Cer
 	if !bytes.Equal(crl.RawIssuer, issuer.RawSubject) {
 		return unusable("CRL issuer is not the certificate's issuer")
 	}
-	if crl.ThisUpdate.After(now.Add(ClockSkew)) {
+	if crl.ThisUpdate.After(now.Add(clockSkew)) {
 		return unusable("CRL thisUpdate %v is in the future", crl.ThisUpdate.UTC())
 	}
 	if crl.NextUpdate.IsZero() {

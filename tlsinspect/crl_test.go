@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -107,7 +108,7 @@ func TestCRLMemory(t *testing.T) {
 	}
 	forged := bigCRL(t, w.inter.Cert, otherKey, entries, l.Cert.SerialNumber, now)
 	size := uint64(len(good))
-	if size < 9<<20 || size > DefaultMaxFetchBytes {
+	if size < 9<<20 || size > defaultMaxFetchBytes {
 		t.Fatalf("CRL of %d bytes", size)
 	}
 	t.Logf("CRL: %d entries, %.1f MiB", entries, float64(size)/(1<<20))
@@ -269,6 +270,55 @@ func BenchmarkParseCRL(b *testing.B) {
 		for b.Loop() {
 			if _, err := x509.ParseRevocationList(der); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzWalkEntries feeds arbitrary bytes to the entry reader of verified
+// CRLs (the signature keeps mutations from reaching it through checkCRL):
+// it must not panic, must hand out serials that are minimal DER of at most
+// 255 bytes, and must agree with crypto/x509 on what a well-formed list
+// holds.
+func FuzzWalkEntries(f *testing.F) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, n := range []int{0, 1, 3} {
+		var b cryptobyte.Builder
+		for i := range n {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(big.NewInt(int64(i*300 - 1)))
+				b.AddASN1UTCTime(now)
+				if i == 1 {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{2, 5, 29, 21})
+							b.AddASN1(cbasn1.OCTET_STRING, func(b *cryptobyte.Builder) { b.AddASN1Enum(1) })
+						})
+					})
+				}
+			})
+		}
+		f.Add(b.BytesOrPanic())
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var serials [][]byte
+		err := walkEntries(raw, func(serial []byte, at time.Time, reason int) {
+			if len(serial) == 0 || len(serial) > 255 || reason < 0 || reason > 255 || reason == 8 || at.IsZero() {
+				t.Fatalf("entry %x at %v reason %d", serial, at, reason)
+			}
+			serials = append(serials, serial)
+		})
+		if err != nil {
+			if !errors.Is(err, errUnusable) {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		for _, s := range serials {
+			var n big.Int
+			in := cryptobyte.String(append([]byte{2, byte(len(s))}, s...))
+			if len(s) < 128 && !in.ReadASN1Integer(&n) {
+				t.Fatalf("serial %x is not a DER INTEGER", s)
 			}
 		}
 	})

@@ -23,11 +23,11 @@
 // are in classify.go. OV and EV associate a legal entity with the site; IV
 // and DV do not.
 //
-// [ParseSubject] extracts the organization (O), the location (C, ST, L,
-// displayed as "US, MO, Kansas City") and the EV jurisdiction attributes.
-// Every value goes through [Sanitize]: control, bidi and invisible characters
-// are removed, white space is collapsed, the length bounded; a value that is
-// only dots, dashes or spaces counts as absent. An OV or EV subject must carry
+// The report carries the subject's organization (O) and location (C, ST, L,
+// displayed as "US, MO, Kansas City"). Every value is cleaned as
+// label.Sanitize cleans (one cleaning for the module): control, bidi and
+// invisible characters are removed, white space is collapsed, the length
+// bounded; a value that is only dots, dashes or spaces counts as absent. An OV or EV subject must carry
 // O and C.
 //
 // # Whether to believe it
@@ -74,12 +74,12 @@
 //
 // A CDN may present its own certificate for an app's host. When the subject
 // organization is a known CDN operator's (Cloudflare, Akamai, Fastly, Amazon
-// CloudFront, ...) or the SANs span more than [MaxSANSites] registrable
+// CloudFront, ...) or the SANs span more than ten registrable
 // domains, the report says CDN and leaves Organization and Location empty:
 // the CDN's organization is never presented as the app's. The operator's
 // organization on a host of a registrable domain it runs itself
 // (login.microsoftonline.com, dash.cloudflare.com) is the site's own, not a
-// CDN's: see [DetectCDNForHost].
+// CDN's: see [DetectCDN].
 //
 // # Findings
 //
@@ -106,8 +106,7 @@
 //
 // The maximum validity applied is the CA/Browser Forum's for the issuance
 // date (NotBefore): 398 days from 2020-09-01, 200 days from 2026-03-15, 100
-// days from 2027-03-15 and 47 days from 2029-03-15 (Ballot SC-081); see
-// [MaxValidity].
+// days from 2027-03-15 and 47 days from 2029-03-15 (Ballot SC-081).
 //
 // # Security considerations
 //
@@ -129,6 +128,10 @@
 //   - Every read is bounded: the handshake by Timeout and MaxHandshakeBytes
 //     (a multi-megabyte chain fails fast with ErrTooLarge), each fetch by
 //     FetchTimeout and MaxFetchBytes, the CRL cache in entries and bytes.
+//   - A CRL is checked (issuer name, then signature over its signed part)
+//     before any of its entries is read, and is then kept as sorted serial
+//     numbers, less than its DER size: a forged CRL costs its bytes, a
+//     genuine one under twice its size while it is read.
 //   - Subject strings are sanitized before they are returned; they remain
 //     claims, to be shown only when [Report.LegalEntity] allows.
 //   - CDNs: a certificate served by a CDN names the CDN, not the app.

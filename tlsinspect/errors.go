@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Sentinel errors. A *HandshakeError matches the sentinel of its Reason
+// Sentinel errors. A *HandshakeError matches the sentinel of its failReason
 // under errors.Is, so callers can branch without errors.As.
 var (
 	// ErrInvalidTarget: Inspect was given an empty host or a port outside
@@ -31,35 +31,35 @@ var (
 	ErrNoCertificate = errors.New("tlsinspect: server presented no certificate")
 )
 
-// Reason classifies why no TLS handshake completed.
-type Reason int
+// failReason classifies why no TLS handshake completed.
+type failReason int
 
 // The reasons.
 const (
-	ReasonOther         Reason = iota // anything else: a TLS alert, a protocol error
-	ReasonDial                        // the dialer failed (an egress guard's refusal, no route, DNS)
-	ReasonRefused                     // connection refused
-	ReasonTimeout                     // the deadline passed
-	ReasonClosed                      // the server closed or reset the connection
-	ReasonNotTLS                      // the server's bytes are not TLS
-	ReasonLegacyOnly                  // the server speaks only versions this client cannot
-	ReasonTooLarge                    // the handshake exceeded the byte limit
-	ReasonNoCertificate               // no certificate was presented
+	reasonOther         failReason = iota // anything else: a TLS alert, a protocol error
+	reasonDial                            // the dialer failed (an egress guard's refusal, no route, DNS)
+	reasonRefused                         // connection refused
+	reasonTimeout                         // the deadline passed
+	reasonClosed                          // the server closed or reset the connection
+	reasonNotTLS                          // the server's bytes are not TLS
+	reasonLegacyOnly                      // the server speaks only versions this client cannot
+	reasonTooLarge                        // the handshake exceeded the byte limit
+	reasonNoCertificate                   // no certificate was presented
 )
 
 var reasonNames = [...]string{
-	ReasonOther: "handshake failed", ReasonDial: "dial failed", ReasonRefused: "connection refused",
-	ReasonTimeout: "timeout", ReasonClosed: "connection closed", ReasonNotTLS: "not TLS",
-	ReasonLegacyOnly: "legacy TLS only", ReasonTooLarge: "too large", ReasonNoCertificate: "no certificate",
+	reasonOther: "handshake failed", reasonDial: "dial failed", reasonRefused: "connection refused",
+	reasonTimeout: "timeout", reasonClosed: "connection closed", reasonNotTLS: "not TLS",
+	reasonLegacyOnly: "legacy TLS only", reasonTooLarge: "too large", reasonNoCertificate: "no certificate",
 }
 
 var reasonSentinels = [...]error{
-	ReasonRefused: ErrRefused, ReasonTimeout: ErrTimeout, ReasonClosed: ErrClosed, ReasonNotTLS: ErrNotTLS,
-	ReasonLegacyOnly: ErrLegacyTLSOnly, ReasonTooLarge: ErrTooLarge, ReasonNoCertificate: ErrNoCertificate,
+	reasonRefused: ErrRefused, reasonTimeout: ErrTimeout, reasonClosed: ErrClosed, reasonNotTLS: ErrNotTLS,
+	reasonLegacyOnly: ErrLegacyTLSOnly, reasonTooLarge: ErrTooLarge, reasonNoCertificate: ErrNoCertificate,
 }
 
 // String returns a short lower-case description such as "timeout".
-func (r Reason) String() string {
+func (r failReason) String() string {
 	if r < 0 || int(r) >= len(reasonNames) {
 		return "handshake failed"
 	}
@@ -67,18 +67,18 @@ func (r Reason) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (r Reason) MarshalText() ([]byte, error) {
+func (r failReason) MarshalText() ([]byte, error) {
 	if r < 0 || int(r) >= len(reasonNames) {
-		return nil, fmt.Errorf("tlsinspect: invalid Reason %d", int(r))
+		return nil, fmt.Errorf("tlsinspect: invalid reason %d", int(r))
 	}
 	return []byte(reasonNames[r]), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (r *Reason) UnmarshalText(b []byte) error {
+func (r *failReason) UnmarshalText(b []byte) error {
 	for i, n := range reasonNames {
 		if string(b) == n {
-			*r = Reason(i)
+			*r = failReason(i)
 			return nil
 		}
 	}
@@ -86,10 +86,13 @@ func (r *Reason) UnmarshalText(b []byte) error {
 }
 
 // HandshakeError is returned by Inspect when no TLS handshake completed.
+// Why is told by errors.Is with the sentinels above (ErrTimeout, ErrRefused,
+// ErrClosed, ErrNotTLS, ErrLegacyTLSOnly, ErrTooLarge, ErrNoCertificate); a
+// dial failure or a TLS alert matches none of them.
 type HandshakeError struct {
 	Host   string
 	Port   int
-	Reason Reason
+	reason failReason
 	Err    error // the underlying error, if any
 	// Deadline is the time the connection and handshake had: Timeout, or
 	// less when the context's deadline came sooner. A timeout's message
@@ -98,8 +101,8 @@ type HandshakeError struct {
 }
 
 func (e *HandshakeError) Error() string {
-	msg := fmt.Sprintf("tlsinspect: %s:%d: %s", e.Host, e.Port, e.Reason)
-	if e.Reason == ReasonTimeout && e.Deadline > 0 {
+	msg := fmt.Sprintf("tlsinspect: %s:%d: %s", e.Host, e.Port, e.reason)
+	if e.reason == reasonTimeout && e.Deadline > 0 {
 		msg += " after " + e.Deadline.Round(time.Millisecond).String()
 	}
 	if e.Err != nil {
@@ -111,11 +114,11 @@ func (e *HandshakeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *HandshakeError) Unwrap() error { return e.Err }
 
-// Is matches the sentinel of e's Reason (ErrTimeout for ReasonTimeout, ...).
+// Is matches the sentinel of e's reason (ErrTimeout for reasonTimeout, ...).
 func (e *HandshakeError) Is(target error) bool {
-	if e.Reason < 0 || int(e.Reason) >= len(reasonSentinels) {
+	if e.reason < 0 || int(e.reason) >= len(reasonSentinels) {
 		return false
 	}
-	s := reasonSentinels[e.Reason]
+	s := reasonSentinels[e.reason]
 	return s != nil && s == target
 }

@@ -2,6 +2,7 @@ package tlsinspect_test
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
@@ -39,15 +40,6 @@ func ExampleClassify() {
 	// unknown
 }
 
-func ExampleParseSubject() {
-	s := tlsinspect.ParseSubject(pkix.Name{
-		Organization: []string{"\u202eExample\u200b Health, Inc."},
-		Country:      []string{"US"}, Province: []string{"MO"}, Locality: []string{"-"},
-	})
-	fmt.Printf("%q %q %v\n", s.Organization, s.Location, s.HasLegalEntity())
-	// Output: "Example Health, Inc." "US, MO" true
-}
-
 // connectTo dials one address whatever it is asked for, as curl's
 // --connect-to, so that the example reaches a loopback server for
 // app.example.com.
@@ -81,13 +73,13 @@ func ExampleInspector_Inspect() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(r.VersionName, r.Type, "trusted:", r.Trusted, "hostname:", r.HostnameMatch)
+	fmt.Println(tls.VersionName(r.Version), r.Type, "trusted:", r.Trusted, "hostname:", r.HostnameMatch)
 	fmt.Println("revocation:", r.Revocation, "from", r.RevocationSource)
 	org, loc, ok := r.LegalEntity()
 	fmt.Printf("%s (%s) shown: %v\n", org, loc, ok)
 	fmt.Println("findings:", len(r.Findings))
 	// Output:
-	// TLS1.3 OV trusted: true hostname: true
+	// TLS 1.3 OV trusted: true hostname: true
 	// revocation: good from ocsp-stapled
 	// Example Health, Inc. (US, MO, Kansas City) shown: true
 	// findings: 0

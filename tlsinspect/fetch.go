@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"io"
 	"net/http"
 	"net/url"
@@ -42,7 +43,7 @@ func (in *Inspector) checkRevocation(ctx context.Context, rep *Report, leaf *x50
 // said revoked, from it.
 func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *Report, leaf, issuer *x509.Certificate, staple []byte, now time.Time) {
 	var why []string
-	done := func(chk RevocationCheck) {
+	done := func(chk revocationCheck) {
 		rep.Revocation = chk.Status
 		rep.RevocationSource = chk.Source
 		rep.RevocationURL = chk.URL
@@ -51,11 +52,11 @@ func (in *Inspector) checkLeafRevocation(ctx context.Context, f *fetcher, rep *R
 			rep.RevocationReason = chk.Detail
 		}
 	}
-	var oldRevoked *RevocationCheck // an old staple that says revoked
+	var oldRevoked *revocationCheck // an old staple that says revoked
 	if len(staple) > 0 {
-		chk, err := CheckOCSPResponse(staple, leaf, issuer, now)
+		chk, err := checkOCSPResponse(staple, leaf, issuer, now)
 		chk.Source = SourceStapled
-		switch maxAge := orDefault(in.MaxStapleAge, DefaultMaxStapleAge); {
+		switch maxAge := orDefault(in.MaxStapleAge, defaultMaxStapleAge); {
 		case err != nil:
 			why = append(why, "stapled: "+trimErr(err))
 		case in.MaxStapleAge < 0 || now.Sub(chk.At) > maxAge:
@@ -142,15 +143,15 @@ func checkIntermediates(ctx context.Context, f *fetcher, rep *Report, chain []*x
 
 // caName names a CA certificate in a revocation reason.
 func caName(c *x509.Certificate) string {
-	if n := Sanitize(c.Subject.CommonName); n != "" {
+	if n := safetext.Sanitize(c.Subject.CommonName); n != "" {
 		return n
 	}
-	return Sanitize(c.Subject.String())
+	return safetext.Sanitize(c.Subject.String())
 }
 
 func trimErr(err error) string {
 	s := err.Error()
-	s = strings.TrimPrefix(s, ErrUnusableResponse.Error()+": ")
+	s = strings.TrimPrefix(s, errUnusable.Error()+": ")
 	return strings.TrimPrefix(s, "tlsinspect: ")
 }
 
@@ -170,8 +171,8 @@ func fetchable(urls []string) []string {
 	return out
 }
 
-// ErrFetch is wrapped by errors of OCSP and CRL fetches.
-var ErrFetch = errors.New("tlsinspect: revocation fetch failed")
+// errFetch is wrapped by errors of OCSP and CRL fetches.
+var errFetch = errors.New("tlsinspect: revocation fetch failed")
 
 // fetcher makes the OCSP and CRL requests of one inspection.
 type fetcher struct {
@@ -207,7 +208,7 @@ func (f *fetcher) client() *http.Client {
 // fetchLimit returns the time a fetch starting now has: FetchTimeout, or
 // less when ctx's deadline comes sooner, and which of the two it is.
 func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
-	limit, by := orDefault(f.in.FetchTimeout, DefaultFetchTimeout), "FetchTimeout"
+	limit, by := orDefault(f.in.FetchTimeout, defaultFetchTimeout), "FetchTimeout"
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
 		limit, by = max(time.Until(d), 0), "the caller's deadline"
 	}
@@ -215,13 +216,13 @@ func (f *fetcher) fetchLimit(ctx context.Context) (time.Duration, string) {
 }
 
 // timedOut is the error of a fetch cut by its deadline: it states the
-// deadline in force and wraps ErrFetch and context.DeadlineExceeded (or
+// deadline in force and wraps errFetch and context.DeadlineExceeded (or
 // context.Canceled, when the caller gave up).
 func timedOut(ctx context.Context, limit time.Duration, by string) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return fmt.Errorf("%w: %w", ErrFetch, context.Canceled)
+		return fmt.Errorf("%w: %w", errFetch, context.Canceled)
 	}
-	return fmt.Errorf("%w: timed out after %v (%s): %w", ErrFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
+	return fmt.Errorf("%w: timed out after %v (%s): %w", errFetch, limit.Round(time.Millisecond), by, context.DeadlineExceeded)
 }
 
 // get fetches u (POSTing body when non-nil) within FetchTimeout (or ctx's
@@ -237,7 +238,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
@@ -247,15 +248,15 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 		if ctx.Err() != nil {
 			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP status %d", ErrFetch, resp.StatusCode)
+		return nil, fmt.Errorf("%w: HTTP status %d", errFetch, resp.StatusCode)
 	}
-	maxBytes := orDefault(f.in.MaxFetchBytes, DefaultMaxFetchBytes)
+	maxBytes := orDefault(f.in.MaxFetchBytes, defaultMaxFetchBytes)
 	if resp.ContentLength > maxBytes {
-		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", ErrFetch, resp.ContentLength, maxBytes)
+		return nil, fmt.Errorf("%w: response of %d bytes exceeds the %d-byte limit", errFetch, resp.ContentLength, maxBytes)
 	}
 	var data []byte
 	if resp.ContentLength >= 0 {
@@ -269,10 +270,10 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 		if ctx.Err() != nil {
 			return nil, timedOut(ctx, limit, by)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", ErrFetch, maxBytes)
+		return nil, fmt.Errorf("%w: response exceeds the %d-byte limit", errFetch, maxBytes)
 	}
 	return data, nil
 }
@@ -281,7 +282,7 @@ func (f *fetcher) get(ctx context.Context, u string, body []byte, contentType st
 // fresh, else one fetched for this and every concurrent miss. The fetch
 // belongs to no caller: it runs to its FetchTimeout and fills the cache even
 // when the caller that started it stops waiting (at its own deadline).
-func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	cache := f.in.CRLCache
 	if cache == nil {
 		cache = defaultCRLCache
@@ -289,7 +290,7 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 	key := crlKey(u, issuer)
 	set := cache.get(key, now)
 	if set == nil {
-		limit, by := f.fetchLimit(ctx)
+		start := time.Now()
 		ch := cache.flight.DoChan(key, func() (any, error) {
 			g := fetcher{in: f.in}
 			defer g.close()
@@ -304,30 +305,29 @@ func (f *fetcher) crl(ctx context.Context, u string, leaf, issuer *x509.Certific
 			cache.put(key, set, now)
 			return set, nil
 		})
-		timer := time.NewTimer(limit)
-		defer timer.Stop()
+		// The flight ends within FetchTimeout and the time to read what
+		// it fetched (at most MaxFetchBytes); a caller may stop sooner.
 		select {
 		case r := <-ch:
 			if r.Err != nil {
-				return RevocationCheck{}, r.Err
+				return revocationCheck{}, r.Err
 			}
 			set = r.Val.(*crlSet)
 		case <-ctx.Done():
-			return RevocationCheck{}, timedOut(ctx, limit, by)
-		case <-timer.C:
-			return RevocationCheck{}, timedOut(ctx, limit, by)
+			d, _ := ctx.Deadline()
+			return revocationCheck{}, timedOut(ctx, d.Sub(start), "the caller's deadline")
 		}
 	}
 	if err := checkCRLHeader(set.header, u, leaf, issuer, now); err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
 	return set.check(u, leaf), nil
 }
 
-func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	req, err := ocsp.CreateRequest(leaf, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
-		return RevocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", ErrFetch, err)
+		return revocationCheck{}, fmt.Errorf("%w: building the OCSP request: %v", errFetch, err)
 	}
 	var raw []byte
 	// RFC 5019 §5: GET when the encoded request is short, for caching.
@@ -337,12 +337,14 @@ func (f *fetcher) ocsp(ctx context.Context, u string, leaf, issuer *x509.Certifi
 		raw, err = f.get(ctx, u, req, "application/ocsp-request")
 	}
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	chk, err := CheckOCSPResponse(raw, leaf, issuer, now)
+	chk, err := checkOCSPResponse(raw, leaf, issuer, now)
 	if err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	chk.URL = u
+	// The responder was asked now: its answer is the CA's current one, even
+	// when a CDN in front of it serves a response made hours ago.
+	chk.URL, chk.At = u, now
 	return chk, nil
 }

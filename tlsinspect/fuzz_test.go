@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"math/big"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 )
 
 // FuzzClassifyAndSubject feeds arbitrary DER to the certificate parser and
-// then to Classify, ParseSubject and DetectCDN: none may panic, and every
+// then to Classify, parseSubject and DetectCDN: none may panic, and every
 // string they return must be displayable.
 func FuzzClassifyAndSubject(f *testing.F) {
 	for _, p := range []string{"2.23.140.1.1", "2.23.140.1.2.2", "1.3.6.1.4.1.4146.1.1"} {
@@ -37,7 +38,7 @@ func FuzzClassifyAndSubject(f *testing.F) {
 		if typ := Classify(c); typ < Unknown || typ > EV {
 			t.Fatalf("Classify = %d", int(typ))
 		}
-		s := ParseSubject(c.Subject)
+		s := parseSubject(c.Subject)
 		for _, v := range []string{s.Organization, s.Location.Country, s.Location.State, s.Location.Locality,
 			s.Jurisdiction.Country, s.Jurisdiction.State, s.Jurisdiction.Locality} {
 			checkDisplayable(t, v)
@@ -45,7 +46,7 @@ func FuzzClassifyAndSubject(f *testing.F) {
 		if s.HasLegalEntity() && (s.Organization == "" || s.Location.Country == "") {
 			t.Fatal("HasLegalEntity without O and C")
 		}
-		if cdn, why := DetectCDN(c); cdn && why == "" {
+		if cdn, why := DetectCDN(c, ""); cdn && why == "" {
 			t.Fatal("CDN without a reason")
 		}
 	})
@@ -56,10 +57,10 @@ func FuzzSanitize(f *testing.F) {
 	f.Add("Acme\u202e Inc.")
 	f.Add("\x00\xff  .-")
 	f.Fuzz(func(t *testing.T, s string) {
-		got := Sanitize(s)
+		got := safetext.Sanitize(s)
 		checkDisplayable(t, got)
-		if Sanitize(got) != got {
-			t.Fatalf("Sanitize is not idempotent on %q: %q", got, Sanitize(got))
+		if safetext.Sanitize(got) != got {
+			t.Fatalf("Sanitize is not idempotent on %q: %q", got, safetext.Sanitize(got))
 		}
 	})
 }
@@ -69,8 +70,8 @@ func checkDisplayable(t *testing.T, v string) {
 	if !utf8.ValidString(v) {
 		t.Fatalf("invalid UTF-8 %q", v)
 	}
-	if utf8.RuneCountInString(v) > MaxFieldLen {
-		t.Fatalf("%d runes, over %d", utf8.RuneCountInString(v), MaxFieldLen)
+	if utf8.RuneCountInString(v) > safetext.MaxRunes {
+		t.Fatalf("%d runes, over %d", utf8.RuneCountInString(v), safetext.MaxRunes)
 	}
 	for _, r := range v {
 		if invisible(r) {
@@ -82,7 +83,7 @@ func checkDisplayable(t *testing.T, v string) {
 	}
 }
 
-// FuzzCheckOCSPResponse feeds arbitrary bytes to CheckOCSPResponse with a
+// FuzzCheckOCSPResponse feeds arbitrary bytes to checkOCSPResponse with a
 // real leaf and issuer. Whatever it accepts must verify, independently, with
 // golang.org/x/crypto/ocsp against the issuer, and be about the leaf; an
 // error must come with status unknown.
@@ -99,9 +100,9 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 	}
 	f.Add([]byte{0x30, 0x03, 0x0a, 0x01, 0x03})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		chk, err := CheckOCSPResponse(raw, l.Cert, w.inter.Cert, now)
+		chk, err := checkOCSPResponse(raw, l.Cert, w.inter.Cert, now)
 		if err != nil {
-			if chk.Status != RevocationUnknown || !errors.Is(err, ErrUnusableResponse) {
+			if chk.Status != RevocationUnknown || !errors.Is(err, errUnusable) {
 				t.Fatalf("error %v with status %v", err, chk.Status)
 			}
 			return
@@ -122,7 +123,7 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 	})
 }
 
-// FuzzCheckCRL feeds arbitrary bytes to CheckCRL with a real leaf and
+// FuzzCheckCRL feeds arbitrary bytes to checkCRL with a real leaf and
 // issuer. Whatever it accepts must be a CRL whose signature verifies with the
 // issuer's key, current at now.
 func FuzzCheckCRL(f *testing.F) {
@@ -142,9 +143,9 @@ func FuzzCheckCRL(f *testing.F) {
 		f.Add(der)
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		chk, err := CheckCRL(raw, dp, l.Cert, w.inter.Cert, now)
+		chk, err := checkCRL(raw, dp, l.Cert, w.inter.Cert, now)
 		if err != nil {
-			if chk.Status != RevocationUnknown || !errors.Is(err, ErrUnusableResponse) {
+			if chk.Status != RevocationUnknown || !errors.Is(err, errUnusable) {
 				t.Fatalf("error %v with status %v", err, chk.Status)
 			}
 			return
@@ -156,7 +157,7 @@ func FuzzCheckCRL(f *testing.F) {
 		if err := crl.CheckSignatureFrom(w.inter.Cert); err != nil {
 			t.Fatalf("accepted (%v) a CRL that does not verify with the issuer: %v", chk.Status, err)
 		}
-		if !now.Before(crl.NextUpdate) || crl.ThisUpdate.After(now.Add(ClockSkew)) {
+		if !now.Before(crl.NextUpdate) || crl.ThisUpdate.After(now.Add(clockSkew)) {
 			t.Fatal("accepted a CRL that is not current")
 		}
 	})

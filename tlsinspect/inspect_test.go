@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consenttrust/appverify/internal/code"
 	"github.com/consenttrust/appverify/internal/pki"
 )
 
@@ -31,8 +32,8 @@ func TestInspectTypes(t *testing.T) {
 		{"iv", []x509.OID{pki.OIDIV}, ovSubject, IV, nil},
 		{"dv", []x509.OID{pki.OIDDV}, pkix.Name{}, DV, nil},
 		{"none", nil, pkix.Name{}, Unknown, nil},
-		{"ov without org", []x509.OID{pki.OIDOV}, pkix.Name{Organization: []string{"-"}, Country: []string{"US"}}, OV, []string{CodeOVMissingOrg}},
-		{"ev without country", []x509.OID{pki.OIDEV}, pkix.Name{Organization: []string{"Org"}}, EV, []string{CodeOVMissingOrg}},
+		{"ov without org", []x509.OID{pki.OIDOV}, pkix.Name{Organization: []string{"-"}, Country: []string{"US"}}, OV, []string{code.OVMissingOrg}},
+		{"ev without country", []x509.OID{pki.OIDEV}, pkix.Name{Organization: []string{"Org"}}, EV, []string{code.OVMissingOrg}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,8 +45,8 @@ func TestInspectTypes(t *testing.T) {
 			if !r.Trusted || !r.HostnameMatch || r.Expired || r.SelfSigned {
 				t.Errorf("Trusted %v (%s), HostnameMatch %v, Expired %v, SelfSigned %v", r.Trusted, r.TrustError, r.HostnameMatch, r.Expired, r.SelfSigned)
 			}
-			if r.VersionName != "TLS1.3" || r.Version != tls.VersionTLS13 || r.CipherSuite == "" {
-				t.Errorf("version %q %x, suite %q", r.VersionName, r.Version, r.CipherSuite)
+			if r.Version != tls.VersionTLS13 || r.CipherSuite == "" {
+				t.Errorf("version %x, suite %q", r.Version, r.CipherSuite)
 			}
 			if r.Revocation != RevocationGood || r.RevocationSource != SourceStapled {
 				t.Errorf("revocation %v from %q: %s", r.Revocation, r.RevocationSource, r.RevocationReason)
@@ -93,7 +94,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if r.HostnameMatch || !r.Trusted {
 			t.Errorf("HostnameMatch %v Trusted %v", r.HostnameMatch, r.Trusted)
 		}
-		wantFindings(t, r, CodeHostnameMismatch)
+		wantFindings(t, r, code.HostnameMismatch)
 	})
 	t.Run("expired", func(t *testing.T) {
 		l := w.leaf(t, nil)
@@ -103,7 +104,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if !r.Expired || r.NotYetValid || r.Trusted || !strings.Contains(r.TrustError, "expired") {
 			t.Errorf("Expired %v NotYetValid %v Trusted %v %q", r.Expired, r.NotYetValid, r.Trusted, r.TrustError)
 		}
-		wantFindings(t, r, CodeExpired, CodeUntrusted)
+		wantFindings(t, r, code.Expired, code.Untrusted)
 	})
 	t.Run("not yet valid", func(t *testing.T) {
 		l := w.leaf(t, nil)
@@ -113,7 +114,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if r.Expired || !r.NotYetValid || r.Trusted {
 			t.Errorf("Expired %v NotYetValid %v Trusted %v", r.Expired, r.NotYetValid, r.Trusted)
 		}
-		wantFindings(t, r, CodeNotYetValid, CodeUntrusted)
+		wantFindings(t, r, code.NotYetValid, code.Untrusted)
 	})
 	t.Run("self-signed", func(t *testing.T) {
 		l := w.leaf(t, func(o *pki.LeafOptions) { o.SelfSigned = true })
@@ -121,7 +122,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if !r.SelfSigned || r.Trusted || r.Revocation != RevocationUnknown {
 			t.Errorf("SelfSigned %v Trusted %v Revocation %v", r.SelfSigned, r.Trusted, r.Revocation)
 		}
-		wantFindings(t, r, CodeSelfSigned, CodeUntrusted)
+		wantFindings(t, r, code.SelfSigned, code.Untrusted)
 		if n := w.rev.OCSPRequests() + w.rev.CRLRequests(); n != 0 {
 			t.Errorf("%d revocation requests for an untrusted certificate", n)
 		}
@@ -148,7 +149,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if _, _, ok := r.LegalEntity(); ok {
 			t.Error("LegalEntity of an untrusted certificate")
 		}
-		wantFindings(t, r, CodeUntrusted)
+		wantFindings(t, r, code.Untrusted)
 		if n := in.FetchDialer.(*countingDialer).dials.Load(); n != 0 {
 			t.Errorf("fetch dialer used %d times", n)
 		}
@@ -159,7 +160,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 	t.Run("weak key", func(t *testing.T) {
 		l := w.leaf(t, func(o *pki.LeafOptions) { o.KeyType = pki.KeyRSA1024 })
 		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
-		wantFindings(t, r, CodeKeyWeak)
+		wantFindings(t, r, code.KeyWeak)
 		if r.Chain[0].KeyType != "RSA" || r.Chain[0].KeyBits != 1024 {
 			t.Errorf("chain[0] %+v", r.Chain[0])
 		}
@@ -174,7 +175,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, nil)
-		if !r.HasFinding(CodeKeyWeak) || r.Chain[1].KeyBits != 224 {
+		if !r.has(code.KeyWeak) || r.Chain[1].KeyBits != 224 {
 			t.Errorf("findings %v, chain %+v", r.Findings, r.Chain)
 		}
 	})
@@ -184,12 +185,12 @@ func TestInspectCertificateProblems(t *testing.T) {
 			o.NotAfter = o.NotBefore.Add(500 * 24 * time.Hour)
 		})
 		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{}, nil)
-		wantFindings(t, r, CodeValidityTooLong)
+		wantFindings(t, r, code.ValidityTooLong)
 	})
 	t.Run("no revocation pointer", func(t *testing.T) {
 		l := w.leaf(t, func(o *pki.LeafOptions) { o.OCSPServer, o.CRLDistributionPoints = nil, nil })
 		r := w.inspect(t, l.TLSCertificate(), pki.TLSOptions{}, nil)
-		wantFindings(t, r, CodeNoRevocationPointer, CodeRevocationUnknown)
+		wantFindings(t, r, code.NoRevocationPointer, code.RevocationUnknown)
 	})
 	t.Run("cdn organization", func(t *testing.T) {
 		l := w.leaf(t, func(o *pki.LeafOptions) {
@@ -202,7 +203,7 @@ func TestInspectCertificateProblems(t *testing.T) {
 		if _, _, ok := r.LegalEntity(); ok {
 			t.Error("LegalEntity of a CDN certificate")
 		}
-		wantFindings(t, r, CodeCDN)
+		wantFindings(t, r, code.CDN)
 	})
 	t.Run("cdn many sites", func(t *testing.T) {
 		l := w.leaf(t, func(o *pki.LeafOptions) {
@@ -240,7 +241,7 @@ func TestInspectSHA1Signature(t *testing.T) {
 	if r.Trusted {
 		t.Error("a SHA-1 signed chain is trusted")
 	}
-	wantFindings(t, r, CodeSHA1Signature, CodeUntrusted, CodeNoRevocationPointer)
+	wantFindings(t, r, code.SHA1Signature, code.Untrusted, code.NoRevocationPointer)
 }
 
 func TestInspectLegacyTLS(t *testing.T) {
@@ -248,16 +249,16 @@ func TestInspectLegacyTLS(t *testing.T) {
 	l := w.leaf(t, nil)
 	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
 		r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: v, MaxVersion: v}, nil)
-		if r.Version != v || r.VersionName != VersionName(v) || !r.Trusted {
-			t.Errorf("Version %x %q Trusted %v", r.Version, r.VersionName, r.Trusted)
+		if r.Version != v || !r.Trusted {
+			t.Errorf("Version %x Trusted %v", r.Version, r.Trusted)
 		}
 		// TLS 1.0/1.1 suites are all CBC: weak too.
-		wantFindings(t, r, CodeVersionLegacy, CodeLegacyOnly, CodeCipherWeak)
+		wantFindings(t, r, code.VersionLegacy, code.LegacyOnly, code.CipherWeak)
 	}
 	// A server that offers 1.0 to 1.3 negotiates 1.3: no finding.
 	r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)), pki.TLSOptions{MinVersion: tls.VersionTLS10}, nil)
-	if r.VersionName != "TLS1.3" {
-		t.Errorf("VersionName %q", r.VersionName)
+	if r.Version != tls.VersionTLS13 {
+		t.Errorf("Version %x", r.Version)
 	}
 	wantFindings(t, r)
 }
@@ -281,10 +282,10 @@ func TestInspectCipherSuites(t *testing.T) {
 			l := w.leaf(t, func(o *pki.LeafOptions) { o.KeyType = tt.key })
 			r := w.inspect(t, l.StapledTLSCertificate(w.staple(t, l, pki.OCSPGood)),
 				pki.TLSOptions{MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tt.suite}}, nil)
-			if r.CipherSuite != tls.CipherSuiteName(tt.suite) || r.VersionName != "TLS1.2" {
-				t.Errorf("negotiated %s %s", r.VersionName, r.CipherSuite)
+			if r.CipherSuite != tls.CipherSuiteName(tt.suite) || r.Version != tls.VersionTLS12 {
+				t.Errorf("negotiated %x %s", r.Version, r.CipherSuite)
 			}
-			if r.HasFinding(CodeCipherWeak) != tt.weak {
+			if r.has(code.CipherWeak) != tt.weak {
 				t.Errorf("cipher_weak = %v, want %v", !tt.weak, tt.weak)
 			}
 		})
@@ -299,14 +300,14 @@ func TestInspectHostile(t *testing.T) {
 	// Certificate message header arrives.
 	tests := []struct {
 		kind    pki.HostileKind
-		reason  Reason
+		reason  failReason
 		is      error
 		timeout time.Duration
 	}{
-		{pki.HostileSilent, ReasonTimeout, ErrTimeout, 300 * time.Millisecond},
-		{pki.HostileCloseAfterHello, ReasonClosed, ErrClosed, 3 * time.Second},
-		{pki.HostileGarbage, ReasonNotTLS, ErrNotTLS, 3 * time.Second},
-		{pki.HostileHugeChain, ReasonTooLarge, ErrTooLarge, 20 * time.Second},
+		{pki.HostileSilent, reasonTimeout, ErrTimeout, 300 * time.Millisecond},
+		{pki.HostileCloseAfterHello, reasonClosed, ErrClosed, 3 * time.Second},
+		{pki.HostileGarbage, reasonNotTLS, ErrNotTLS, 3 * time.Second},
+		{pki.HostileHugeChain, reasonTooLarge, ErrTooLarge, 20 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
@@ -323,13 +324,13 @@ func TestInspectHostile(t *testing.T) {
 				t.Errorf("took %v", el)
 			}
 			var he *HandshakeError
-			if !errors.As(err, &he) || he.Reason != tt.reason || !errors.Is(err, tt.is) {
+			if !errors.As(err, &he) || he.reason != tt.reason || !errors.Is(err, tt.is) {
 				t.Fatalf("err = %v (%T), want reason %v", err, err, tt.reason)
 			}
 			if he.Host != testHost || he.Port != 443 || !strings.HasPrefix(err.Error(), "tlsinspect: ") {
 				t.Errorf("HandshakeError %+v: %v", he, err)
 			}
-			if r == nil || r.Host != testHost || !r.HasFinding(CodeHandshakeFailed) || r.Leaf != nil {
+			if r == nil || r.Host != testHost || !r.has(code.HandshakeFailed) || r.Leaf != nil {
 				t.Errorf("partial report %+v", r)
 			}
 		})
@@ -365,7 +366,7 @@ func TestInspectDialErrors(t *testing.T) {
 	in.Dialer = dialFunc(func(context.Context, string, string) (net.Conn, error) { return nil, guard })
 	r, err := in.Inspect(context.Background(), testHost, 443)
 	var he *HandshakeError
-	if !errors.As(err, &he) || he.Reason != ReasonDial || !errors.Is(err, guard) || r == nil || r.Address != "" {
+	if !errors.As(err, &he) || he.reason != reasonDial || !errors.Is(err, guard) || r == nil || r.Address != "" {
 		t.Errorf("guarded: err = %v, report %+v", err, r)
 	}
 
@@ -454,47 +455,47 @@ func alertServer(t *testing.T, alert byte) string {
 func TestInspectAlerts(t *testing.T) {
 	for _, tt := range []struct {
 		alert  byte
-		reason Reason
+		reason failReason
 		code   string
 	}{
-		{70, ReasonLegacyOnly, CodeLegacyOnly},
-		{40, ReasonOther, CodeHandshakeFailed},
+		{70, reasonLegacyOnly, code.LegacyOnly},
+		{40, reasonOther, code.HandshakeFailed},
 	} {
 		in := &Inspector{Dialer: &connectTo{addr: alertServer(t, tt.alert)}, Timeout: 5 * time.Second}
 		r, err := in.Inspect(context.Background(), testHost, 443)
 		var he *HandshakeError
-		if !errors.As(err, &he) || he.Reason != tt.reason {
+		if !errors.As(err, &he) || he.reason != tt.reason {
 			t.Errorf("alert %d: err = %v, want reason %v", tt.alert, err, tt.reason)
 			continue
 		}
-		if tt.reason == ReasonLegacyOnly && !errors.Is(err, ErrLegacyTLSOnly) {
+		if tt.reason == reasonLegacyOnly && !errors.Is(err, ErrLegacyTLSOnly) {
 			t.Errorf("alert %d: %v is not ErrLegacyTLSOnly", tt.alert, err)
 		}
-		if !r.HasFinding(tt.code) || !r.HasFinding(CodeHandshakeFailed) {
+		if !r.has(tt.code) || !r.has(code.HandshakeFailed) {
 			t.Errorf("alert %d: findings %v", tt.alert, r.Findings)
 		}
 	}
 }
 
 func TestReasonText(t *testing.T) {
-	for r := ReasonOther; r <= ReasonNoCertificate; r++ {
+	for r := reasonOther; r <= reasonNoCertificate; r++ {
 		b, err := r.MarshalText()
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back Reason
+		var back failReason
 		if err := back.UnmarshalText(b); err != nil || back != r || r.String() != string(b) {
 			t.Errorf("round trip of %d via %q: %v, %v", int(r), b, back, err)
 		}
 	}
-	if _, err := Reason(99).MarshalText(); err == nil {
+	if _, err := failReason(99).MarshalText(); err == nil {
 		t.Error("MarshalText(99) succeeded")
 	}
-	var r Reason
+	var r failReason
 	if err := r.UnmarshalText([]byte("nope")); err == nil {
 		t.Error("UnmarshalText(nope) succeeded")
 	}
-	e := &HandshakeError{Host: "h", Port: 1, Reason: 99}
+	e := &HandshakeError{Host: "h", Port: 1, reason: 99}
 	if errors.Is(e, ErrTimeout) || e.Error() != "tlsinspect: h:1: handshake failed" {
 		t.Errorf("out-of-range reason: %v", e)
 	}
@@ -548,14 +549,14 @@ func TestInspectTrustedWithinValidity(t *testing.T) {
 		findings             []string
 	}{
 		{"valid leaf, trusted CA", w.inter, nil, nil, true, true, nil},
-		{"expired leaf, trusted CA", w.inter, nil, afterExpiry, false, true, []string{CodeExpired, CodeUntrusted}},
-		{"not yet valid leaf, trusted CA", w.inter, nil, beforeStart, false, true, []string{CodeNotYetValid, CodeUntrusted}},
-		{"expired leaf, untrusted CA", otherCA, nil, afterExpiry, false, false, []string{CodeExpired, CodeUntrusted}},
-		{"not yet valid leaf, untrusted CA", otherCA, nil, beforeStart, false, false, []string{CodeNotYetValid, CodeUntrusted}},
-		{"expired leaf outliving its expired CA", shortCA, nil, afterExpiry, false, false, []string{CodeExpired, CodeUntrusted}},
-		{"valid leaf, expired CA", expiredCA, nil, nil, false, false, []string{CodeUntrusted}},
+		{"expired leaf, trusted CA", w.inter, nil, afterExpiry, false, true, []string{code.Expired, code.Untrusted}},
+		{"not yet valid leaf, trusted CA", w.inter, nil, beforeStart, false, true, []string{code.NotYetValid, code.Untrusted}},
+		{"expired leaf, untrusted CA", otherCA, nil, afterExpiry, false, false, []string{code.Expired, code.Untrusted}},
+		{"not yet valid leaf, untrusted CA", otherCA, nil, beforeStart, false, false, []string{code.NotYetValid, code.Untrusted}},
+		{"expired leaf outliving its expired CA", shortCA, nil, afterExpiry, false, false, []string{code.Expired, code.Untrusted}},
+		{"valid leaf, expired CA", expiredCA, nil, nil, false, false, []string{code.Untrusted}},
 		{"expired self-signed leaf", w.inter, func(o *pki.LeafOptions) { o.SelfSigned = true }, afterExpiry, false, false,
-			[]string{CodeSelfSigned, CodeExpired, CodeUntrusted}},
+			[]string{code.SelfSigned, code.Expired, code.Untrusted}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/consenttrust/appverify/internal/code"
+	"github.com/consenttrust/appverify/internal/safetext"
 )
 
 // Inspector connects to TLS endpoints and judges their certificates. Its
@@ -30,7 +33,7 @@ type Inspector struct {
 	// FetchDialer makes OCSP and CRL fetches. If nil, Dialer is used.
 	FetchDialer Dialer
 	// Roots are the trusted roots. If nil, the system pool; where the system
-	// has none, Mozilla's bundle (see MozillaRoots).
+	// has none, Mozilla's bundle (see mozillaRoots).
 	Roots *x509.CertPool
 	// Intermediates are extra intermediate certificates for chain building,
 	// beside those the server presents. If nil, only the presented ones.
@@ -67,7 +70,7 @@ type Inspector struct {
 	// its nextUpdate lets it live, does not decide: the CRL distribution
 	// points are consulted, then the OCSP responders, as when nothing is
 	// stapled (an older staple that says revoked still counts when they all
-	// fail: a revocation stays true). If zero, DefaultMaxStapleAge (12
+	// fail: a revocation stays true). If zero, defaultMaxStapleAge (12
 	// hours, the window within which a revocation must be seen). A
 	// negative value makes no staple count.
 	MaxStapleAge time.Duration
@@ -78,11 +81,11 @@ type Inspector struct {
 
 // Defaults of the Inspector fields.
 const (
-	DefaultTimeout           = 10 * time.Second
-	DefaultFetchTimeout      = 5 * time.Second
-	DefaultMaxFetchBytes     = 10 << 20
-	DefaultMaxHandshakeBytes = 256 << 10
-	DefaultMaxStapleAge      = 12 * time.Hour
+	defaultTimeout           = 10 * time.Second
+	defaultFetchTimeout      = 5 * time.Second
+	defaultMaxFetchBytes     = 10 << 20
+	defaultMaxHandshakeBytes = 256 << 10
+	defaultMaxStapleAge      = 12 * time.Hour
 )
 
 // maxFetchesPerKind bounds the CRL and OCSP URLs tried per certificate.
@@ -158,7 +161,7 @@ var handshakeSuites = func() []uint16 {
 // Port, Address if a connection was made, and a finding) and a
 // *HandshakeError, which matches ErrTimeout, ErrRefused, ErrClosed,
 // ErrNotTLS, ErrLegacyTLSOnly, ErrTooLarge or ErrNoCertificate under
-// errors.Is according to its Reason. An empty host or a port outside 1–65535
+// errors.Is according to its failReason. An empty host or a port outside 1–65535
 // returns a nil report and an error wrapping ErrInvalidTarget.
 //
 // Revocation is checked only for a chain that verified: the stapled OCSP
@@ -177,27 +180,26 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	state, err := in.handshake(ctx, rep)
 	if err != nil {
 		var he *HandshakeError
-		rep.add(CodeHandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
+		rep.add(code.HandshakeFailed, "%s", strings.TrimPrefix(err.Error(), "tlsinspect: "))
 		if errors.As(err, &he) {
-			switch he.Reason {
-			case ReasonLegacyOnly:
-				rep.add(CodeLegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
-			case ReasonNoCertificate:
-				rep.add(CodeNoCertificate, "the server presented no certificate")
+			switch he.reason {
+			case reasonLegacyOnly:
+				rep.add(code.LegacyOnly, "the server speaks only protocol versions older than this client can negotiate")
+			case reasonNoCertificate:
+				rep.add(code.NoCertificate, "the server presented no certificate")
 			}
 		}
 		return rep, err
 	}
 
 	rep.Version = state.Version
-	rep.VersionName = VersionName(state.Version)
 	rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
-	if state.Version < tls.VersionTLS12 {
-		rep.add(CodeVersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", rep.VersionName)
-		rep.add(CodeLegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", rep.VersionName)
+	if v := tls.VersionName(state.Version); state.Version < tls.VersionTLS12 {
+		rep.add(code.VersionLegacy, "negotiated %s; TLS 1.2 or higher is required (RFC 8996, RFC 9325)", v)
+		rep.add(code.LegacyOnly, "the server chose %s although TLS 1.3 and 1.2 were offered", v)
 	}
 	if weakSuite(state.Version, state.CipherSuite) {
-		rep.add(CodeCipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
+		rep.add(code.CipherWeak, "negotiated %s, without forward secrecy or AEAD (RFC 9325 §4.2)", rep.CipherSuite)
 	}
 
 	certs := state.PeerCertificates
@@ -213,20 +215,20 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 	chains := in.verify(rep, certs, now)
 	in.judgeCertificate(rep, leaf, certs, now)
 
-	subject := ParseSubject(leaf.Subject)
+	subject := parseSubject(leaf.Subject)
 	if (rep.Type == OV || rep.Type == EV) && !subject.HasLegalEntity() {
-		rep.add(CodeOVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
+		rep.add(code.OVMissingOrg, "an %s certificate whose subject lacks an organization (O) or country (C)", rep.Type)
 	}
-	if cdn, why := DetectCDNForHost(leaf, host); cdn {
+	if cdn, why := DetectCDN(leaf, host); cdn {
 		rep.CDN, rep.CDNReason = true, why
-		rep.add(CodeCDN, "%s; its organization is not the app's", why)
+		rep.add(code.CDN, "%s; its organization is not the app's", why)
 	} else {
 		rep.Organization, rep.Location = subject.Organization, subject.Location
 	}
 
 	hasPointer := len(leaf.CRLDistributionPoints) > 0 || len(leaf.OCSPServer) > 0
 	if !hasPointer && len(state.OCSPResponse) == 0 {
-		rep.add(CodeNoRevocationPointer, "the certificate has neither a CRL distribution point nor an OCSP responder")
+		rep.add(code.NoRevocationPointer, "the certificate has neither a CRL distribution point nor an OCSP responder")
 	}
 	switch {
 	case in.NoRevocation:
@@ -237,15 +239,15 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 		caRevoked := in.checkRevocation(ctx, rep, leaf, chains[0], state.OCSPResponse, now)
 		switch {
 		case caRevoked:
-			rep.add(CodeRevoked, "the chain's %s, per %s", rep.RevocationReason, rep.RevocationSource)
+			rep.add(code.Revoked, "the chain's %s, per %s", rep.RevocationReason, rep.RevocationSource)
 		case rep.Revocation == RevocationRevoked:
-			rep.add(CodeRevoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
+			rep.add(code.Revoked, "the certificate is %s, per %s", rep.RevocationReason, rep.RevocationSource)
 		case rep.Revocation == RevocationUnknown:
-			rep.add(CodeRevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
+			rep.add(code.RevocationUnknown, "revocation status unknown: %s", rep.RevocationReason)
 			if in.HardFail {
 				rep.Trusted = false
 				rep.TrustError = "revocation unknown (hard-fail)"
-				rep.add(CodeUntrusted, "not trusted: revocation unknown (hard-fail)")
+				rep.add(code.Untrusted, "not trusted: revocation unknown (hard-fail)")
 			}
 		}
 	}
@@ -254,24 +256,24 @@ func (in *Inspector) Inspect(ctx context.Context, host string, port int) (*Repor
 
 // handshake dials and completes a TLS handshake, setting rep.Address.
 func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.ConnectionState, error) {
-	limit := orDefault(in.Timeout, DefaultTimeout)
+	limit := orDefault(in.Timeout, defaultTimeout)
 	if d, ok := ctx.Deadline(); ok && time.Until(d) < limit {
 		limit = max(time.Until(d), 0)
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	fail := func(r Reason, err error) (tls.ConnectionState, error) {
-		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, Reason: r, Err: err, Deadline: limit}
+	fail := func(r failReason, err error) (tls.ConnectionState, error) {
+		return tls.ConnectionState{}, &HandshakeError{Host: rep.Host, Port: rep.Port, reason: r, Err: err, Deadline: limit}
 	}
 	raw, err := in.dialer().DialContext(ctx, "tcp", net.JoinHostPort(rep.Host, strconv.Itoa(rep.Port)))
 	if err != nil {
 		switch {
 		case isTimeout(ctx, err):
-			return fail(ReasonTimeout, err)
+			return fail(reasonTimeout, err)
 		case errors.Is(err, syscall.ECONNREFUSED):
-			return fail(ReasonRefused, err)
+			return fail(reasonRefused, err)
 		}
-		return fail(ReasonDial, err)
+		return fail(reasonDial, err)
 	}
 	defer raw.Close()
 	if a := raw.RemoteAddr(); a != nil {
@@ -280,7 +282,7 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	if d, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(d)
 	}
-	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, DefaultMaxHandshakeBytes)}
+	lc := &limitConn{Conn: raw, remaining: orDefault(in.MaxHandshakeBytes, defaultMaxHandshakeBytes)}
 	sni := rep.Host
 	if net.ParseIP(strings.Trim(sni, "[]")) != nil {
 		sni = "" // SNI carries host names only (RFC 6066 §3)
@@ -297,32 +299,32 @@ func (in *Inspector) handshake(ctx context.Context, rep *Report) (tls.Connection
 	}
 	state := conn.ConnectionState()
 	if len(state.PeerCertificates) == 0 {
-		return fail(ReasonNoCertificate, nil)
+		return fail(reasonNoCertificate, nil)
 	}
 	return state, nil
 }
 
-func handshakeReason(ctx context.Context, lc *limitConn, err error) Reason {
+func handshakeReason(ctx context.Context, lc *limitConn, err error) failReason {
 	switch {
 	// crypto/tls gives a handshake message over its own size limit
 	// (maxHandshake, maxHandshakeCertificateMsg) no type: its text is the
 	// only mark, and the one message text matched here.
 	case lc.exceeded || errors.Is(err, errHandshakeLimit) || strings.Contains(err.Error(), "exceeds maximum"):
-		return ReasonTooLarge
+		return reasonTooLarge
 	case isTimeout(ctx, err):
-		return ReasonTimeout
+		return reasonTimeout
 	case lc.in.alert == alertProtocolVersion || lc.out.alert == alertProtocolVersion:
-		return ReasonLegacyOnly
+		return reasonLegacyOnly
 	}
 	var rh tls.RecordHeaderError
 	if errors.As(err, &rh) {
-		return ReasonNotTLS
+		return reasonNotTLS
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
-		return ReasonClosed
+		return reasonClosed
 	}
-	return ReasonOther
+	return reasonOther
 }
 
 func isTimeout(ctx context.Context, err error) bool {
@@ -430,7 +432,7 @@ func (in *Inspector) verify(rep *Report, certs []*x509.Certificate, now time.Tim
 	chains, err := certs[0].Verify(opts)
 	if err != nil {
 		rep.TrustError = strings.TrimPrefix(err.Error(), "x509: ")
-		rep.add(CodeUntrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
+		rep.add(code.Untrusted, "the chain does not verify to the trusted roots: %s", rep.TrustError)
 		rep.TrustedWithinValidity = verifiesWithinValidity(certs[0], opts, err)
 		return nil
 	}
@@ -468,23 +470,23 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 	if err := leaf.VerifyHostname(rep.Host); err == nil {
 		rep.HostnameMatch = true
 	} else {
-		rep.add(CodeHostnameMismatch, "the certificate is not valid for %q", rep.Host)
+		rep.add(code.HostnameMismatch, "the certificate is not valid for %q", rep.Host)
 	}
 	rep.SelfSigned = isSelfSigned(leaf)
 	if rep.SelfSigned {
-		rep.add(CodeSelfSigned, "the certificate is self-signed")
+		rep.add(code.SelfSigned, "the certificate is self-signed")
 	}
 	if now.After(leaf.NotAfter) {
 		rep.Expired = true
-		rep.add(CodeExpired, "the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
+		rep.add(code.Expired, "the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
 	if now.Before(leaf.NotBefore) {
 		rep.NotYetValid = true
-		rep.add(CodeNotYetValid, "the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
+		rep.add(code.NotYetValid, "the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
 	}
 	for i, c := range certs {
 		if kind, bits, weak := keyStrength(c); weak {
-			rep.add(CodeKeyWeak, "certificate %d of the chain has a %d-bit %s key", i, bits, kind)
+			rep.add(code.KeyWeak, "certificate %d of the chain has a %d-bit %s key", i, bits, kind)
 			break
 		}
 	}
@@ -494,15 +496,15 @@ func (in *Inspector) judgeCertificate(rep *Report, leaf *x509.Certificate, certs
 		}
 		switch c.SignatureAlgorithm {
 		case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1, x509.MD5WithRSA, x509.MD2WithRSA:
-			rep.add(CodeSHA1Signature, "certificate %d of the chain is signed with %s", i, c.SignatureAlgorithm)
+			rep.add(code.SHA1Signature, "certificate %d of the chain is signed with %s", i, c.SignatureAlgorithm)
 		}
-		if rep.has(CodeSHA1Signature) {
+		if rep.has(code.SHA1Signature) {
 			break
 		}
 	}
-	if maxDays, ok := MaxValidity(leaf.NotBefore); ok {
-		if days := ValidityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
-			rep.add(CodeValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
+	if maxDays, ok := maxValidity(leaf.NotBefore); ok {
+		if days := validityDays(leaf.NotBefore, leaf.NotAfter); days > maxDays {
+			rep.add(code.ValidityTooLong, "the certificate is valid for %d days; at most %d are allowed for one issued %s",
 				days, maxDays, leaf.NotBefore.UTC().Format("2006-01-02"))
 		}
 	}
@@ -544,29 +546,11 @@ func weakSuite(version, suite uint16) bool {
 	return version < tls.VersionTLS13 && !strongSuites[suite]
 }
 
-// VersionName returns "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", or "SSL3.0"
-// and a hexadecimal form for others.
-func VersionName(v uint16) string {
-	switch v {
-	case tls.VersionTLS10:
-		return "TLS1.0"
-	case tls.VersionTLS11:
-		return "TLS1.1"
-	case tls.VersionTLS12:
-		return "TLS1.2"
-	case tls.VersionTLS13:
-		return "TLS1.3"
-	case 0x0300:
-		return "SSL3.0"
-	}
-	return fmt.Sprintf("0x%04X", v)
-}
-
 func certInfo(c *x509.Certificate) CertInfo {
 	kind, bits, _ := keyStrength(c)
 	return CertInfo{
-		Subject:            Sanitize(c.Subject.String()),
-		Issuer:             Sanitize(c.Issuer.String()),
+		Subject:            safetext.Sanitize(c.Subject.String()),
+		Issuer:             safetext.Sanitize(c.Issuer.String()),
 		Serial:             c.SerialNumber.Text(16),
 		DNSNames:           c.DNSNames,
 		NotBefore:          c.NotBefore,

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consenttrust/appverify/internal/pki"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/consenttrust/appverify/internal/code"
+	"github.com/consenttrust/appverify/internal/pki"
 )
 
 const revocableCA = "tlsinspect Revocable CA"
@@ -53,9 +55,9 @@ func TestIntermediateRevoked(t *testing.T) {
 			t.Errorf("%s: reason %q", name, r.RevocationReason)
 		}
 		if name == "unknown leaf, hard-fail" {
-			wantFindings(t, r, CodeRevoked, CodeNoRevocationPointer)
+			wantFindings(t, r, code.Revoked, code.NoRevocationPointer)
 		} else {
-			wantFindings(t, r, CodeRevoked)
+			wantFindings(t, r, code.Revoked)
 		}
 		if !r.Trusted {
 			t.Errorf("%s: not trusted (%s)", name, r.TrustError)
@@ -135,7 +137,7 @@ func TestIntermediateGood(t *testing.T) {
 	if r.Revocation != RevocationUnknown || !strings.HasPrefix(r.RevocationReason, "CRL "+dead+": ") || strings.Contains(r.RevocationReason, "issuing CA") {
 		t.Errorf("unknown leaf: %v (%s)", r.Revocation, r.RevocationReason)
 	}
-	wantFindings(t, r, CodeRevocationUnknown)
+	wantFindings(t, r, code.RevocationUnknown)
 }
 
 // TestIntermediateStatusUnknown: whatever keeps the intermediate's status

@@ -14,10 +14,9 @@ type Report struct {
 	// Address is the address actually connected to (ip:port).
 	Address string
 
-	// Version is the negotiated TLS version (tls.VersionTLS13, ...);
-	// VersionName is "TLS1.0", "TLS1.1", "TLS1.2" or "TLS1.3".
-	Version     uint16
-	VersionName string
+	// Version is the negotiated TLS version (tls.VersionTLS13, ...); see
+	// tls.VersionName for its name.
+	Version uint16
 	// CipherSuite is the negotiated suite's name.
 	CipherSuite string
 
@@ -67,7 +66,8 @@ type Report struct {
 	// stapled response or an unknown status).
 	RevocationURL string
 	// RevocationAt is when the status that decided was produced: a stapled
-	// or fetched OCSP response's thisUpdate, or when the CRL was fetched
+	// OCSP response's thisUpdate, when the OCSP responder was asked, or when
+	// the CRL was fetched
 	// (for a CRL served from CRLCache, when it was fetched into it). When a
 	// good status also rests on intermediates' CRLs, it is the earliest of
 	// those times. Zero when the status is unknown. Evidence built on the
@@ -112,9 +112,6 @@ func (r *Report) has(code string) bool {
 	}
 	return false
 }
-
-// HasFinding reports whether r has a finding with this code.
-func (r *Report) HasFinding(code string) bool { return r != nil && r.has(code) }
 
 // LegalEntity returns the organization and location the certificate
 // associates with the site, and true, only when they may be shown as the

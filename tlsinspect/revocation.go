@@ -21,21 +21,21 @@ const (
 	SourceOCSP    = "ocsp"
 )
 
-// ClockSkew is how far in the future an OCSP response's or CRL's thisUpdate
+// clockSkew is how far in the future an OCSP response's or CRL's thisUpdate
 // may be and still be accepted.
-const ClockSkew = 5 * time.Minute
+const clockSkew = 5 * time.Minute
 
 // maxOCSPAge bounds the age of an OCSP response without nextUpdate: the
 // Baseline Requirements (§4.9.10) cap an OCSP response's validity at 10 days.
 const maxOCSPAge = 10 * 24 * time.Hour
 
-// ErrUnusableResponse is wrapped by every error of CheckOCSPResponse and
-// CheckCRL: the response or CRL cannot be relied upon, and the status stays
+// errUnusable is wrapped by every error of checkOCSPResponse and
+// checkCRL: the response or CRL cannot be relied upon, and the status stays
 // unknown.
-var ErrUnusableResponse = errors.New("tlsinspect: unusable revocation response")
+var errUnusable = errors.New("tlsinspect: unusable revocation response")
 
-// RevocationCheck is the outcome of one revocation source.
-type RevocationCheck struct {
+// revocationCheck is the outcome of one revocation source.
+type revocationCheck struct {
 	Status Revocation
 	// Source is SourceStapled, SourceCRL or SourceOCSP.
 	Source string
@@ -52,22 +52,22 @@ type RevocationCheck struct {
 }
 
 func unusable(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUnusableResponse}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{errUnusable}, args...)...)
 }
 
-// CheckOCSPResponse checks a DER OCSP response (RFC 6960) about leaf, issued
+// checkOCSPResponse checks a DER OCSP response (RFC 6960) about leaf, issued
 // by issuer, at now. The response must be signed by issuer itself, or by a
 // delegated responder whose certificate issuer signed, that carries the
 // OCSP-signing extended key usage and is valid at now; it must be about
 // leaf's serial number and name issuer in its CertID (issuer name and key
-// hashes); its thisUpdate may not be more than ClockSkew in the
+// hashes); its thisUpdate may not be more than clockSkew in the
 // future and its nextUpdate must not have passed (a response without
 // nextUpdate may be at most 10 days old). Any failure returns an error
-// wrapping ErrUnusableResponse and a zero RevocationCheck (status unknown);
+// wrapping errUnusable and a zero revocationCheck (status unknown);
 // an "unknown" certificate status is such a failure too.
-func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time) (RevocationCheck, error) {
+func checkOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time) (revocationCheck, error) {
 	if leaf == nil || issuer == nil {
-		return RevocationCheck{}, unusable("no certificate or issuer")
+		return revocationCheck{}, unusable("no certificate or issuer")
 	}
 	// With a nil issuer the library checks only the signature of an
 	// embedded responder certificate; the issuer checks are done here, with
@@ -76,37 +76,37 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 	if err != nil {
 		var re ocsp.ResponseError
 		if errors.As(err, &re) {
-			return RevocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
+			return revocationCheck{}, unusable("OCSP responder error %q", re.Status.String())
 		}
 		// A response that parses without the certificate has none for it.
 		var pe ocsp.ParseError
 		if errors.As(err, &pe) {
 			if _, err2 := ocsp.ParseResponseForCert(raw, nil, nil); err2 == nil {
-				return RevocationCheck{}, unusable("OCSP response is for another serial number")
+				return revocationCheck{}, unusable("OCSP response is for another serial number")
 			}
 		}
-		return RevocationCheck{}, unusable("OCSP response: %v", err)
+		return revocationCheck{}, unusable("OCSP response: %v", err)
 	}
 	if resp.SerialNumber == nil || leaf.SerialNumber == nil || resp.SerialNumber.Cmp(leaf.SerialNumber) != 0 {
-		return RevocationCheck{}, unusable("OCSP response is for another serial number")
+		return revocationCheck{}, unusable("OCSP response is for another serial number")
 	}
 	if !ocspAboutIssuer(resp, leaf, issuer) {
-		return RevocationCheck{}, unusable("OCSP response is about another issuer's certificate")
+		return revocationCheck{}, unusable("OCSP response is about another issuer's certificate")
 	}
 	if err := checkOCSPSigner(resp, issuer, now); err != nil {
-		return RevocationCheck{}, err
+		return revocationCheck{}, err
 	}
-	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(now.Add(ClockSkew)) {
-		return RevocationCheck{}, unusable("OCSP thisUpdate %v is in the future", resp.ThisUpdate)
+	if resp.ThisUpdate.IsZero() || resp.ThisUpdate.After(now.Add(clockSkew)) {
+		return revocationCheck{}, unusable("OCSP thisUpdate %v is in the future", resp.ThisUpdate)
 	}
 	if resp.NextUpdate.IsZero() {
 		if now.Sub(resp.ThisUpdate) > maxOCSPAge {
-			return RevocationCheck{}, unusable("OCSP response without nextUpdate is older than 10 days")
+			return revocationCheck{}, unusable("OCSP response without nextUpdate is older than 10 days")
 		}
 	} else if !now.Before(resp.NextUpdate) {
-		return RevocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
+		return revocationCheck{}, unusable("OCSP response is stale: nextUpdate %v has passed", resp.NextUpdate.UTC())
 	}
-	chk := RevocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate, At: resp.ThisUpdate}
+	chk := revocationCheck{Source: SourceOCSP, NextUpdate: resp.NextUpdate, At: resp.ThisUpdate}
 	switch resp.Status {
 	case ocsp.Good:
 		chk.Status = RevocationGood
@@ -114,7 +114,7 @@ func CheckOCSPResponse(raw []byte, leaf, issuer *x509.Certificate, now time.Time
 		chk.Status = RevocationRevoked
 		chk.Detail = revokedDetail(resp.RevokedAt, resp.RevocationReason)
 	default:
-		return RevocationCheck{}, unusable("OCSP status unknown")
+		return revocationCheck{}, unusable("OCSP status unknown")
 	}
 	return chk, nil
 }

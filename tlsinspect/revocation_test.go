@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consenttrust/appverify/internal/pki"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/consenttrust/appverify/internal/code"
+	"github.com/consenttrust/appverify/internal/pki"
 )
 
 // deadURL is an http URL on a loopback port nobody listens on.
@@ -53,7 +55,7 @@ func TestRevocationStapled(t *testing.T) {
 			t.Errorf("status %d: %v from %q (%s)", tt.status, r.Revocation, r.RevocationSource, r.RevocationReason)
 		}
 		if tt.want == RevocationRevoked {
-			wantFindings(t, r, CodeRevoked)
+			wantFindings(t, r, code.Revoked)
 			if !strings.Contains(r.RevocationReason, "revoked at") {
 				t.Errorf("reason %q", r.RevocationReason)
 			}
@@ -103,7 +105,7 @@ func TestRevocationCRL(t *testing.T) {
 	if r.Revocation != RevocationRevoked || r.RevocationSource != SourceCRL || !strings.Contains(r.RevocationReason, "keyCompromise") {
 		t.Errorf("revoked: %v from %q (%s)", r.Revocation, r.RevocationSource, r.RevocationReason)
 	}
-	wantFindings(t, r, CodeRevoked)
+	wantFindings(t, r, code.Revoked)
 }
 
 func TestRevocationCRLPartitioned(t *testing.T) {
@@ -246,7 +248,7 @@ func TestRevocationOCSP(t *testing.T) {
 	if r.Revocation != RevocationRevoked || r.RevocationSource != SourceOCSP {
 		t.Errorf("revoked: %v from %q (%s)", r.Revocation, r.RevocationSource, r.RevocationReason)
 	}
-	wantFindings(t, r, CodeRevoked)
+	wantFindings(t, r, code.Revoked)
 	if w.rev.OCSPRequests() != 2 || w.rev.CRLRequests() != 0 {
 		t.Errorf("%d OCSP and %d CRL requests", w.rev.OCSPRequests(), w.rev.CRLRequests())
 	}
@@ -314,7 +316,7 @@ func TestRevocationUnknownAndHardFail(t *testing.T) {
 	if !strings.Contains(r.RevocationReason, "CRL "+dead+".crl") || !strings.Contains(r.RevocationReason, "OCSP "+dead) {
 		t.Errorf("reason %q", r.RevocationReason)
 	}
-	wantFindings(t, r, CodeRevocationUnknown)
+	wantFindings(t, r, code.RevocationUnknown)
 	if _, _, ok := r.LegalEntity(); !ok {
 		t.Error("soft fail: LegalEntity should still be shown")
 	}
@@ -323,7 +325,7 @@ func TestRevocationUnknownAndHardFail(t *testing.T) {
 	if r.Trusted || r.TrustError != "revocation unknown (hard-fail)" {
 		t.Errorf("hard-fail: Trusted %v %q", r.Trusted, r.TrustError)
 	}
-	wantFindings(t, r, CodeRevocationUnknown, CodeUntrusted)
+	wantFindings(t, r, code.RevocationUnknown, code.Untrusted)
 	if _, _, ok := r.LegalEntity(); ok {
 		t.Error("hard-fail: LegalEntity shown")
 	}
@@ -335,7 +337,7 @@ func TestRevocationUnknownAndHardFail(t *testing.T) {
 		t.Errorf("hard-fail, good: Trusted %v %v", r.Trusted, r.Revocation)
 	}
 	r = w.inspect(t, good.TLSCertificate(), pki.TLSOptions{}, func(in *Inspector) { in.NoRevocation = true })
-	if r.Revocation != RevocationUnknown || r.RevocationReason != "not checked" || r.HasFinding(CodeRevocationUnknown) {
+	if r.Revocation != RevocationUnknown || r.RevocationReason != "not checked" || r.has(code.RevocationUnknown) {
 		t.Errorf("NoRevocation: %v %q %v", r.Revocation, r.RevocationReason, r.Findings)
 	}
 }
@@ -391,7 +393,7 @@ func TestRevocationFaults(t *testing.T) {
 				if r.Revocation != RevocationUnknown || !strings.Contains(r.RevocationReason, tt.reason) {
 					t.Errorf("%v (%s)", r.Revocation, r.RevocationReason)
 				}
-				if !r.Trusted || !r.HasFinding(CodeRevocationUnknown) {
+				if !r.Trusted || !r.has(code.RevocationUnknown) {
 					t.Errorf("Trusted %v, findings %v", r.Trusted, r.Findings)
 				}
 			})
@@ -438,20 +440,20 @@ func TestCheckOCSPResponse(t *testing.T) {
 		{"empty", nil, RevocationUnknown, ""},
 	}
 	for _, tt := range tests {
-		chk, err := CheckOCSPResponse(tt.raw, l.Cert, w.inter.Cert, now)
+		chk, err := checkOCSPResponse(tt.raw, l.Cert, w.inter.Cert, now)
 		if chk.Status != tt.want || (tt.want == RevocationUnknown) != (err != nil) {
 			t.Errorf("%s: %v, %v", tt.name, chk.Status, err)
 		}
-		if err != nil && (!errors.Is(err, ErrUnusableResponse) || !strings.Contains(err.Error(), tt.err)) {
+		if err != nil && (!errors.Is(err, errUnusable) || !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("%s: error %v", tt.name, err)
 		}
 	}
 	// Checked against the wrong issuer, a good response is unusable.
 	good := sign(ocsp.Response{Status: ocsp.Good, ThisUpdate: now, NextUpdate: now.Add(time.Hour)}, nil)
-	if chk, err := CheckOCSPResponse(good, l.Cert, w.root.Cert, now); err == nil || chk.Status != RevocationUnknown {
+	if chk, err := checkOCSPResponse(good, l.Cert, w.root.Cert, now); err == nil || chk.Status != RevocationUnknown {
 		t.Errorf("wrong issuer: %v, %v", chk.Status, err)
 	}
-	if _, err := CheckOCSPResponse(good, nil, nil, now); err == nil {
+	if _, err := checkOCSPResponse(good, nil, nil, now); err == nil {
 		t.Error("nil certificates accepted")
 	}
 }
@@ -515,12 +517,12 @@ func TestCheckCRL(t *testing.T) {
 		{"not DER", []byte("-----BEGIN X509 CRL-----"), RevocationUnknown, "CRL"},
 	}
 	for _, tt := range tests {
-		chk, err := CheckCRL(tt.der, dp, l.Cert, w.inter.Cert, now)
+		chk, err := checkCRL(tt.der, dp, l.Cert, w.inter.Cert, now)
 		if chk.Status != tt.want || (tt.want == RevocationUnknown) != (err != nil) {
 			t.Errorf("%s: %v, %v", tt.name, chk.Status, err)
 			continue
 		}
-		if err != nil && (!errors.Is(err, ErrUnusableResponse) || !strings.Contains(err.Error(), tt.err)) {
+		if err != nil && (!errors.Is(err, errUnusable) || !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("%s: error %v", tt.name, err)
 		}
 	}
@@ -533,10 +535,10 @@ func TestCheckCRL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := CheckCRL(der, dp, l.Cert, w.inter.Cert, now); err == nil {
+	if _, err := checkCRL(der, dp, l.Cert, w.inter.Cert, now); err == nil {
 		t.Error("another issuer's CRL accepted")
 	}
-	if _, err := CheckCRL(mk(nil), dp, l.Cert, other.Cert, now); err == nil {
+	if _, err := checkCRL(mk(nil), dp, l.Cert, other.Cert, now); err == nil {
 		t.Error("CRL accepted for the wrong issuer")
 	}
 }
@@ -665,7 +667,7 @@ func TestRevocationStapleForAnotherIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if chk, err := CheckOCSPResponse(staple, l.Cert, w.inter.Cert, now); err == nil || !errors.Is(err, ErrUnusableResponse) {
+	if chk, err := checkOCSPResponse(staple, l.Cert, w.inter.Cert, now); err == nil || !errors.Is(err, errUnusable) {
 		t.Errorf("response about another issuer's certificate accepted: %v, %v", chk.Status, err)
 	}
 	r := w.inspect(t, l.StapledTLSCertificate(staple), pki.TLSOptions{}, nil)

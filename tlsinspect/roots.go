@@ -14,14 +14,14 @@ var defaultRoots = sync.OnceValue(func() *x509.CertPool {
 	if pool, err := x509.SystemCertPool(); err == nil && pool != nil {
 		return pool
 	}
-	return MozillaRoots()
+	return mozillaRoots()
 })
 
-// MozillaRoots returns a new pool holding the roots of Mozilla's NSS trust
+// mozillaRoots returns a new pool holding the roots of Mozilla's NSS trust
 // store as packaged in golang.org/x/crypto/x509roots/fallback/bundle, with
 // their distrust-after constraints. Unlike importing
 // golang.org/x/crypto/x509roots/fallback, it changes nothing process-wide.
-func MozillaRoots() *x509.CertPool {
+func mozillaRoots() *x509.CertPool {
 	pool := x509.NewCertPool()
 	for r := range bundle.Roots() {
 		cert, err := x509.ParseCertificate(r.Certificate)

@@ -2,7 +2,6 @@ package tlsinspect
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"testing"
 
@@ -10,7 +9,7 @@ import (
 )
 
 func TestMozillaRoots(t *testing.T) {
-	pool := MozillaRoots()
+	pool := mozillaRoots()
 	if pool.Equal(x509.NewCertPool()) {
 		t.Fatal("empty pool")
 	}
@@ -41,14 +40,5 @@ func TestDefaultRoots(t *testing.T) {
 	}
 	if n := w.rev.OCSPRequests() + w.rev.CRLRequests(); n != 0 {
 		t.Errorf("%d fetches for an untrusted chain", n)
-	}
-}
-
-func TestVersionName(t *testing.T) {
-	for v, want := range map[uint16]string{tls.VersionTLS10: "TLS1.0", tls.VersionTLS11: "TLS1.1",
-		tls.VersionTLS12: "TLS1.2", tls.VersionTLS13: "TLS1.3", 0x0300: "SSL3.0", 0x7f1c: "0x7F1C"} {
-		if got := VersionName(v); got != want {
-			t.Errorf("VersionName(%#x) = %q, want %q", v, got, want)
-		}
 	}
 }

@@ -7,11 +7,6 @@ import (
 	"strings"
 )
 
-// MaxFieldLen bounds, in runes, every subject value this package returns for
-// display. X.520 bounds organizationName at 64 characters and localityName
-// and stateOrProvinceName at 128; longer values are cut.
-const MaxFieldLen = safetext.MaxRunes
-
 // The EV jurisdiction attributes (EV Guidelines §9.2.4), from Microsoft's arc.
 var (
 	oidJurisdictionLocality = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 1}
@@ -23,10 +18,10 @@ var (
 	oidLocality             = asn1.ObjectIdentifier{2, 5, 4, 7}
 )
 
-// Subject is the legal entity a certificate's subject names, sanitized for
-// display: every value is cleaned by [Sanitize], and values that are only
+// certSubject is the legal entity a certificate's subject names, sanitized for
+// display: every value is cleaned by the module's one cleaning (label.Sanitize's), and values that are only
 // dots, dashes or spaces count as absent ("").
-type Subject struct {
+type certSubject struct {
 	// Organization is the first present subject O value.
 	Organization string
 	// Location is from the subject C, ST and L.
@@ -39,17 +34,17 @@ type Subject struct {
 
 // HasLegalEntity reports whether the subject carries an organization and a
 // country, as an OV or EV subject must (Baseline Requirements §7.1.4.2).
-func (s Subject) HasLegalEntity() bool {
+func (s certSubject) HasLegalEntity() bool {
 	return s.Organization != "" && s.Location.Country != ""
 }
 
-// ParseSubject extracts the organization and locations from a certificate
+// parseSubject extracts the organization and locations from a certificate
 // subject (or any distinguished name). It reads name.Names, the attributes as
 // they appear in the certificate, so that the EV jurisdiction attributes are
 // seen too; for a pkix.Name built by hand with empty Names it falls back to
 // the Organization, Country, Province and Locality fields.
-func ParseSubject(name pkix.Name) Subject {
-	var s Subject
+func parseSubject(name pkix.Name) certSubject {
+	var s certSubject
 	if len(name.Names) == 0 {
 		s.Organization = firstPresent(name.Organization)
 		s.Location.Country = firstPresent(name.Country)
@@ -98,19 +93,9 @@ func firstPresent(vs []string) string {
 
 // present sanitizes v and returns "" for placeholder values.
 func present(v string) string {
-	v = Sanitize(v)
+	v = safetext.Sanitize(v)
 	if strings.Trim(v, ".- ") == "" {
 		return ""
 	}
 	return v
 }
-
-// Sanitize makes a certificate string safe to display: invalid UTF-8,
-// control characters (C0, C1), format characters (bidi embeddings, overrides
-// and isolates, zero-width characters, the byte order mark, soft hyphens, ...),
-// private-use and unassigned code points, variation selectors and other
-// invisible fillers are removed; floods of combining marks are cut; every run
-// of white space becomes a single space; the result is trimmed and bounded to
-// [MaxFieldLen] runes, ending with "…" when it was cut. It is the same
-// cleaning as label.Sanitize, so a value is cleaned one way everywhere.
-func Sanitize(v string) string { return safetext.Sanitize(v) }

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"github.com/consenttrust/appverify/internal/safetext"
 	"strings"
 	"testing"
 	"time"
@@ -34,17 +35,17 @@ func TestSanitize(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := Sanitize(tt.in); got != tt.want {
-			t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := safetext.Sanitize(tt.in); got != tt.want {
+			t.Errorf("safetext.Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	long := strings.Repeat("é", 500)
-	if got := Sanitize(long); utf8.RuneCountInString(got) != MaxFieldLen {
-		t.Errorf("Sanitize(500 runes) has %d runes, want %d", utf8.RuneCountInString(got), MaxFieldLen)
+	if got := safetext.Sanitize(long); utf8.RuneCountInString(got) != safetext.MaxRunes {
+		t.Errorf("safetext.Sanitize(500 runes) has %d runes, want %d", utf8.RuneCountInString(got), safetext.MaxRunes)
 	}
 	spaced := strings.Repeat("a ", 200)
-	if got := Sanitize(spaced); utf8.RuneCountInString(got) > MaxFieldLen || strings.HasSuffix(got, " ") {
-		t.Errorf("Sanitize(spaced) = %q (%d runes)", got, utf8.RuneCountInString(got))
+	if got := safetext.Sanitize(spaced); utf8.RuneCountInString(got) > safetext.MaxRunes || strings.HasSuffix(got, " ") {
+		t.Errorf("safetext.Sanitize(spaced) = %q (%d runes)", got, utf8.RuneCountInString(got))
 	}
 }
 
@@ -52,62 +53,62 @@ func TestParseSubject(t *testing.T) {
 	tests := []struct {
 		name  string
 		names []pkix.AttributeTypeAndValue
-		want  Subject
+		want  certSubject
 		legal bool
 	}{
 		{
 			name: "ov",
 			names: atvs(oidCountry, "US", oidState, "MO", oidLocality, "Kansas City",
 				oidOrganization, "Cerner Corporation"),
-			want:  Subject{Organization: "Cerner Corporation", Location: Location{"US", "MO", "Kansas City"}},
+			want:  certSubject{Organization: "Cerner Corporation", Location: Location{"US", "MO", "Kansas City"}},
 			legal: true,
 		},
 		{
 			name: "ev with jurisdiction",
 			names: atvs(oidJurisdictionCountry, "US", oidJurisdictionState, "Delaware",
 				oidJurisdictionLocality, "Wilmington", oidCountry, "US", oidOrganization, "Example, Inc."),
-			want: Subject{Organization: "Example, Inc.", Location: Location{Country: "US"},
+			want: certSubject{Organization: "Example, Inc.", Location: Location{Country: "US"},
 				Jurisdiction: Location{"US", "Delaware", "Wilmington"}},
 			legal: true,
 		},
 		{
 			name:  "placeholders are absent",
 			names: atvs(oidOrganization, ".", oidCountry, "-", oidState, "   ", oidLocality, ". - ."),
-			want:  Subject{},
+			want:  certSubject{},
 		},
 		{
 			name:  "first present value wins",
 			names: atvs(oidOrganization, "-", oidOrganization, "Real Org", oidOrganization, "Other", oidCountry, "DE"),
-			want:  Subject{Organization: "Real Org", Location: Location{Country: "DE"}},
+			want:  certSubject{Organization: "Real Org", Location: Location{Country: "DE"}},
 			legal: true,
 		},
 		{
 			name:  "bidi in organization",
 			names: atvs(oidOrganization, "\u202eMoc.evil\u202c", oidCountry, "US"),
-			want:  Subject{Organization: "Moc.evil", Location: Location{Country: "US"}},
+			want:  certSubject{Organization: "Moc.evil", Location: Location{Country: "US"}},
 			legal: true,
 		},
 		{
 			name:  "only invisible is absent",
 			names: atvs(oidOrganization, "\u200b\u200b", oidCountry, "US"),
-			want:  Subject{Location: Location{Country: "US"}},
+			want:  certSubject{Location: Location{Country: "US"}},
 		},
 		{
 			name:  "no country",
 			names: atvs(oidOrganization, "Org"),
-			want:  Subject{Organization: "Org"},
+			want:  certSubject{Organization: "Org"},
 		},
 		{
 			name:  "non-string value ignored",
 			names: []pkix.AttributeTypeAndValue{{Type: oidOrganization, Value: 42}, {Type: oidCountry, Value: "US"}},
-			want:  Subject{Location: Location{Country: "US"}},
+			want:  certSubject{Location: Location{Country: "US"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ParseSubject(pkix.Name{Names: tt.names})
+			got := parseSubject(pkix.Name{Names: tt.names})
 			if got != tt.want {
-				t.Errorf("ParseSubject = %+v, want %+v", got, tt.want)
+				t.Errorf("parseSubject = %+v, want %+v", got, tt.want)
 			}
 			if got.HasLegalEntity() != tt.legal {
 				t.Errorf("HasLegalEntity = %v, want %v", got.HasLegalEntity(), tt.legal)
@@ -122,18 +123,18 @@ func TestParseSubjectFromCertificate(t *testing.T) {
 		Province: []string{"MO"}, Locality: []string{"Kansas City"}, CommonName: "app.example.com",
 		ExtraNames: atvs(oidJurisdictionCountry, "US"),
 	}})
-	got := ParseSubject(c.Subject)
-	want := Subject{Organization: "Cerner Corporation", Location: Location{"US", "MO", "Kansas City"}, Jurisdiction: Location{Country: "US"}}
+	got := parseSubject(c.Subject)
+	want := certSubject{Organization: "Cerner Corporation", Location: Location{"US", "MO", "Kansas City"}, Jurisdiction: Location{Country: "US"}}
 	if got != want {
-		t.Errorf("ParseSubject = %+v, want %+v", got, want)
+		t.Errorf("parseSubject = %+v, want %+v", got, want)
 	}
 	if s := got.Location.String(); s != "US, MO, Kansas City" {
 		t.Errorf("Location.String() = %q", s)
 	}
 	// A hand-built name without Names.
-	got = ParseSubject(pkix.Name{Organization: []string{"-", "Org"}, Country: []string{"GB"}})
+	got = parseSubject(pkix.Name{Organization: []string{"-", "Org"}, Country: []string{"GB"}})
 	if got.Organization != "Org" || got.Location.Country != "GB" {
-		t.Errorf("ParseSubject(hand-built) = %+v", got)
+		t.Errorf("parseSubject(hand-built) = %+v", got)
 	}
 }
 
@@ -184,7 +185,7 @@ func TestDetectCDN(t *testing.T) {
 		{"nil", nil, false},
 	}
 	for _, tt := range tests {
-		if got, why := DetectCDN(tt.cert); got != tt.want || (got && why == "") {
+		if got, why := DetectCDN(tt.cert, ""); got != tt.want || (got && why == "") {
 			t.Errorf("%s: DetectCDN = %v, %q, want %v", tt.name, got, why, tt.want)
 		}
 	}
@@ -208,19 +209,19 @@ func TestMaxValidity(t *testing.T) {
 		{d(2030, 1, 1), 47, true},
 	}
 	for _, tt := range tests {
-		days, ok := MaxValidity(tt.issued)
+		days, ok := maxValidity(tt.issued)
 		if days != tt.days || ok != tt.ok {
-			t.Errorf("MaxValidity(%v) = %d, %v, want %d, %v", tt.issued, days, ok, tt.days, tt.ok)
+			t.Errorf("maxValidity(%v) = %d, %v, want %d, %v", tt.issued, days, ok, tt.days, tt.ok)
 		}
 	}
 	nb := d(2025, 1, 1)
-	if got := ValidityDays(nb, nb.Add(398*24*time.Hour-time.Second)); got != 398 {
-		t.Errorf("ValidityDays(398d inclusive) = %d", got)
+	if got := validityDays(nb, nb.Add(398*24*time.Hour-time.Second)); got != 398 {
+		t.Errorf("validityDays(398d inclusive) = %d", got)
 	}
-	if got := ValidityDays(nb, nb.Add(398*24*time.Hour)); got != 399 {
-		t.Errorf("ValidityDays(398d + 1s inclusive) = %d", got)
+	if got := validityDays(nb, nb.Add(398*24*time.Hour)); got != 399 {
+		t.Errorf("validityDays(398d + 1s inclusive) = %d", got)
 	}
-	if got := ValidityDays(nb, nb.Add(-time.Hour)); got != 0 {
-		t.Errorf("ValidityDays(negative) = %d", got)
+	if got := validityDays(nb, nb.Add(-time.Hour)); got != 0 {
+		t.Errorf("validityDays(negative) = %d", got)
 	}
 }

@@ -20,12 +20,12 @@ var validitySchedule = []struct {
 	{time.Date(2015, 4, 1, 0, 0, 0, 0, time.UTC), 1185},
 }
 
-// MaxValidity returns the longest validity period, in days, the CA/Browser
+// maxValidity returns the longest validity period, in days, the CA/Browser
 // Forum allows for a subscriber certificate issued at notBefore, and false
 // for a certificate issued before 2015-04-01, which this package does not
 // judge. The issuance date is taken to be NotBefore, as the Baseline
 // Requirements do.
-func MaxValidity(notBefore time.Time) (days int, ok bool) {
+func maxValidity(notBefore time.Time) (days int, ok bool) {
 	for _, s := range validitySchedule {
 		if !notBefore.Before(s.from) {
 			return s.days, true
@@ -34,10 +34,10 @@ func MaxValidity(notBefore time.Time) (days int, ok bool) {
 	return 0, false
 }
 
-// ValidityDays is a certificate's validity period in days as the Baseline
+// validityDays is a certificate's validity period in days as the Baseline
 // Requirements count it: NotAfter and NotBefore are both inclusive, and any
 // part of a day of 86,400 seconds counts as a whole day.
-func ValidityDays(notBefore, notAfter time.Time) int {
+func validityDays(notBefore, notAfter time.Time) int {
 	d := notAfter.Sub(notBefore) + time.Second
 	if d <= 0 {
 		return 0

@@ -24,14 +24,16 @@
 //
 //	assessments         calls of Assess (and Refresh)
 //	errors              of those, the calls that returned an error
-//	cache_hits          evidence (DNS and TLS counted apart) found fresh in the cache
-//	cache_misses        evidence not found fresh in the cache
-//	stale_serves        evidence served stale because its refresh failed transiently
+//	pending             assessments whose budget ended before the evidence arrived
+//	cache_hits          evidence (DNS and TLS counted apart) served from the cache
+//	cache_misses        evidence waited for
 //	coalesced           waits that shared another caller's lookup instead of making one
-//	dns_lookups         TXT verifications run (each one or more DNS queries)
+//	dns_lookups         TXT lookups run (each one or more DNS queries)
 //	handshakes          TLS inspections run
-//	revocation_fetches  connections made for OCSP and CRL fetches
 //	refusals            dials the egress guard refused
+//	shared_cache_errors errors of a shared Cache, each failed open
+//	lease_waits         waits for another process's lookup
+//	in_flight           lookups running now: a gauge, not a counter
 //
 // A field added to Stats later is exported the same way, under its JSON
 // name; [appident.Stats] documents each.

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/consenttrust/appverify/internal/egress"
 )
 
 // A connectTo is one -connect-to rule, as curl's --connect-to: whenever
@@ -123,17 +125,47 @@ func (f *connectToFlag) Set(v string) error {
 	return nil
 }
 
-// A dialer sends connections for the addresses a rule matches elsewhere. TLS
-// above it still uses the original host for SNI and verification, since only
-// the address handed to the network changes. The first matching rule wins.
+// A dialer sends connections for the addresses a -connect-to rule matches
+// elsewhere. TLS above it still uses the original host for SNI and
+// verification, since only the address handed to the network changes. The
+// first matching rule wins.
+//
+// Its connections go through a *net.Dialer whose Control runs the egress
+// guard on the address actually dialled (after -connect-to and DNS), before
+// connecting: a refused address never sees a packet. appident checks a
+// Dialer of another type only after it has connected, so this one refuses
+// by itself, with the rules appident applies: without -allow-private, public
+// addresses only, and port 443 for what was to be dialled on 443 (the
+// redirect host, an https fetch), 80 or 443 for anything else (an OCSP or
+// CRL fetch over http). appident dials the redirect host on 443 only (any
+// other port is a development target, not dialled).
 type dialer struct {
-	base  *net.Dialer
 	rules []connectTo
+	https *net.Dialer // for addresses to be dialled on port 443
+	fetch *net.Dialer // for the others: OCSP and CRL over http
 }
 
 // DialContext implements tlsinspect.Dialer.
 func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	return d.base.DialContext(ctx, network, d.rewrite(address))
+	base := d.fetch
+	if _, port, err := net.SplitHostPort(address); err == nil && port == "443" {
+		base = d.https
+	}
+	return base.DialContext(ctx, network, d.rewrite(address))
+}
+
+// newDialer returns the dialer for rules: guarded as appident would guard
+// it, its host names resolved through servers when there are any (-dns).
+func newDialer(rules []connectTo, allowPrivate bool, servers []string) *dialer {
+	base := &net.Dialer{}
+	if len(servers) > 0 {
+		base.Resolver = hostResolver(servers)
+	}
+	return &dialer{
+		rules: rules,
+		https: egress.Guard{AllowPrivate: allowPrivate, Ports: []uint16{443}}.Dialer(base),
+		fetch: egress.Guard{AllowPrivate: allowPrivate, Ports: []uint16{80, 443}}.Dialer(base),
+	}
 }
 
 // rewrite returns the address to dial for address.

@@ -103,7 +103,7 @@ func TestDialerConnects(t *testing.T) {
 		c.Close()
 	}()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	d := &dialer{base: &net.Dialer{}, rules: []connectTo{{"app.examplehealth.invalid", "443", "127.0.0.1", port}}}
+	d := newDialer([]connectTo{{"app.examplehealth.invalid", "443", "127.0.0.1", port}}, true, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c, err := d.DialContext(ctx, "tcp", "app.examplehealth.invalid:443")

@@ -1,18 +1,105 @@
 // Command appcheck shows an app developer what patients will see about their
 // app on a consent screen, which of the platform's requirements (R1–R8) the
-// app meets, and what to fix.
+// app meets, and what to fix. It prints what package label's policy decided,
+// through appident, and nothing of its own.
 //
-// Usage:
+// Build it with
+//
+//	go build -o appcheck ./examples/appcheck
+//
+// or run it in place with go run ./examples/appcheck. To try it without the
+// internet, go run ./examples/demo -serve starts a world of sample apps on
+// loopback and prints the -dns, -cacert and -connect-to values to use.
+//
+// # The command line (a fixed contract)
 //
 //	appcheck [flags] REDIRECT_URI
+//	  -client-id ID          required: the client identifier issued at registration
+//	  -name NAME             the application's registered name
+//	  -validated             the application has passed formal validation
+//	  -persona P             patient (default), provider or system
+//	  -dns ADDR[,ADDR]       DNS servers to ask, host:port (default: the system's resolver configuration)
+//	  -connect-to H:P:H2:P2  repeatable, as curl's --connect-to: whenever H:P is to be dialled, dial H2:P2
+//	                         (TLS still sends SNI and verifies for H)
+//	  -cacert FILE           PEM file of trusted roots, used instead of the system pool
+//	  -allow-private         allow dialling loopback and private addresses, on any port
+//	                         (development and tests only)
+//	  -json                  print the assessment as JSON instead of the human report
+//	  -timeout D             the whole assessment's budget (default 15s)
+//	  -debug                 also write debug logs and full errors to stderr (an addition)
 //
-// It looks up the cerner-client-id TXT record at the redirect URI's eTLD+1,
-// inspects the certificate the redirect host serves, and prints the consent
-// card, the requirements and the fixes; with -json, the assessment as JSON.
+// Exit status:
 //
-// Exit status: 0 the app would be described in full; 1 it was assessed and
-// would be shown as "Unknown App"; 2 it could not be assessed (bad flags, an
-// unparseable redirect URI, a missing or unreadable file).
+//	0  the application would be described in full (no "Unknown App" label)
+//	1  it was assessed and would be shown as "Unknown App"
+//	2  it could not be assessed: bad flags (a -dns or -connect-to address
+//	   with a bad port, a -timeout that is not a duration), an unparseable
+//	   redirect URI, a missing file; every DNS server asked failed to
+//	   answer at all; the -timeout budget ran out before the evidence was in
+//
+// Without -allow-private, an address on loopback, in a private, link-local or
+// other special-purpose range is never dialled, nor a port other than 443
+// (80 for OCSP and CRL fetches), also when -connect-to, DNS or a URL inside
+// a certificate leads there: that part then fails with a finding that says
+// so. appcheck's dialer is a *net.Dialer whose Control refuses such an
+// address, so it never sees a packet, not even a TCP SYN. With
+// -allow-private, both rules are lifted.
+//
+// # Messages
+//
+// The human report and the messages on stderr are written for people: they
+// name the flag, the server or the step, never a Go error chain or a package
+// prefix. For example:
+//
+//	appcheck: -timeout "5": want a duration such as 5s
+//	appcheck: -dns "127.0.0.1:99999": the port must be a number in 1-65535
+//	appcheck: no DNS server answered (asked 127.0.0.1:5300): the app could not be assessed; check -dns and that the servers run
+//	appcheck: the 2s budget (-timeout) ran out while looking up the TXT record at examplehealth.com: the app could not be assessed; try a larger -timeout
+//
+// The full errors go to -json and, with -debug, to stderr.
+//
+// # The JSON report (-json)
+//
+// Field names are snake_case; these fields are always present, more may be
+// added. Lists are never null: an empty list is []. Times are RFC 3339 in UTC.
+//
+//	{
+//	  "client_id": "…",
+//	  "redirect_uri": "…",
+//	  "site":    { "host": "app.example.com", "port": 443, "etld_plus_one": "example.com",
+//	               "display_domain": "example.com", "development": false },
+//	  "dns":     { "name": "example.com", "status": "verified", "client_ids": ["…"] },
+//	  "tls":     { "status": "ok", "version": "TLS1.3", "certificate_type": "OV",
+//	               "trusted": true, "self_signed": false, "hostname_match": true,
+//	               "not_before": "RFC 3339", "not_after": "RFC 3339", "expired": false,
+//	               "revocation": "good", "organization": "…",
+//	               "location": { "country": "US", "state": "MO", "locality": "Kansas City" } },
+//	  "display": { "app_name": "…", "organization": "…", "location": "US, MO, Kansas City",
+//	               "domain": "example.com", "labels": [],
+//	               "notice": { "key": "described", "text": "…" } },
+//	  "findings": [ { "code": "dns.txt_missing", "severity": "should", "message": "…" } ],
+//	  "requirements": [ { "id": "R1", "level": "MUST", "status": "met", "detail": "…" } ],
+//	  "pending": false
+//	}
+//
+// Values:
+//   - dns.status: verified (a TXT record at the eTLD+1 carries this client
+//     id), not_found (no such name, or no cerner-client-id record there),
+//     mismatch (records exist, none with this id), error (the lookup failed).
+//   - tls.status: ok (a handshake completed) or error (none did);
+//     tls.version: TLS1.0, TLS1.1, TLS1.2 or TLS1.3; tls.certificate_type: EV,
+//     OV, IV, DV or unknown; tls.revocation: good, revoked or unknown.
+//   - display.labels: zero or more of "Unknown App" and "Validated";
+//     display.app_name, organization and location are empty strings when
+//     not shown; display.domain is always set for an https redirect URI.
+//   - findings[].severity: must, should or info.
+//   - requirements: exactly eight entries, R1 … R8 in order; level MUST or
+//     SHOULD; status met, not_met, not_applicable or not_assessable. It is
+//     what the policy decided, and the human report's requirement rows say
+//     the same. A requirement met or not applicable has only info findings;
+//     one not met has a finding at its level (must for R1, should for the
+//     others; one step lower for provider and system apps).
+//   - pending: the assessment's budget ended before the evidence arrived.
 package main
 
 import (
@@ -23,8 +110,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -33,6 +122,7 @@ import (
 	"github.com/consenttrust/appverify/dnsverify"
 	"github.com/consenttrust/appverify/etld"
 	"github.com/consenttrust/appverify/label"
+	"github.com/consenttrust/appverify/tlsinspect"
 )
 
 const usageText = `usage: appcheck [flags] REDIRECT_URI
@@ -52,6 +142,7 @@ requirements (R1-R8) it meets, and what to fix.
                          (development and tests only)
   -json                  print the assessment as JSON instead of the human report
   -timeout D             the whole assessment's budget (default 15s)
+  -debug                 also write debug logs and full errors to stderr
 
 Exit status: 0 described in full; 1 shown as "Unknown App"; 2 not assessed.
 `
@@ -75,6 +166,7 @@ type options struct {
 	cacert       string
 	allowPrivate bool
 	json         bool
+	debug        bool
 	timeout      time.Duration
 }
 
@@ -92,17 +184,18 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 		return exitError
 	}
 
-	base := &net.Dialer{}
 	cfg := appident.Config{
-		Dialer:       &dialer{base: base, rules: opts.connectTo},
+		Dialer:       newDialer(opts.connectTo, opts.allowPrivate, opts.dnsServers),
 		AllowPrivate: opts.allowPrivate,
 		Timeout:      opts.timeout,
 	}
 	if len(opts.dnsServers) > 0 {
-		// -dns names the servers for every question: the TXT record, and
-		// the addresses of the redirect host and of OCSP and CRL servers.
+		// -dns names the servers for every question: the TXT record here,
+		// and the addresses of the hosts to dial in newDialer.
 		cfg.Resolver = &dnsverify.Client{Servers: opts.dnsServers}
-		base.Resolver = hostResolver(opts.dnsServers)
+	}
+	if opts.debug {
+		cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if opts.cacert != "" {
 		roots, err := loadRoots(opts.cacert)
@@ -114,36 +207,124 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	}
 	checker, err := appident.New(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "appcheck: %v\n", err)
+		fmt.Fprintf(stderr, "appcheck: the checker could not start: %s\n", plain(err))
+		debugf(opts, stderr, "appident.New: %v", err)
 		return exitError
 	}
 
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), opts.timeout)
 	defer cancel()
 	a, err := checker.Assess(ctx, opts.app)
 	if err != nil {
-		fmt.Fprintf(stderr, "appcheck: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "appcheck: the app could not be assessed: %s\n", plain(err))
+		debugf(opts, stderr, "Assess: %v", err)
 		return exitError
+	}
+	if a.DNS != nil && a.DNS.Err != nil {
+		debugf(opts, stderr, "DNS: %v", a.DNS.Err)
+	}
+	if a.TLSErr != nil {
+		debugf(opts, stderr, "TLS: %v", a.TLSErr)
+	}
+
+	// Not assessed at all: the report would blame the app for what went
+	// wrong here. The message goes to stderr, the assessment (with -json)
+	// to stdout, for the record.
+	notAssessed := ""
+	if servers, ok := noDNSAnswer(a); ok {
+		notAssessed = "no DNS server answered (asked " + strings.Join(servers, ", ") + "): the app could not be assessed; check -dns and that the servers run"
+	} else if step := outOfTime(a, ctx, start, opts.timeout); step != "" {
+		notAssessed = "the " + opts.timeout.String() + " budget (-timeout) ran out while " + step + ": the app could not be assessed; try a larger -timeout"
 	}
 
 	if opts.json {
 		out, err := json.MarshalIndent(a, "", "  ")
 		if err != nil {
-			fmt.Fprintf(stderr, "appcheck: encoding the assessment: %v\n", err)
+			fmt.Fprintf(stderr, "appcheck: the assessment could not be encoded as JSON\n")
+			debugf(opts, stderr, "json: %v", err)
 			return exitError
 		}
 		out = append(out, '\n')
 		if _, err := stdout.Write(out); err != nil {
 			return exitError
 		}
-	} else {
-		r := reporter{w: stdout, color: useColor(stdout, env), dnsServers: opts.dnsServers, persona: opts.app.Persona}
+	} else if notAssessed == "" {
+		r := reporter{w: stdout, color: useColor(stdout, env), persona: opts.app.Persona}
 		r.report(a)
 	}
-	if a.Described {
+	switch {
+	case notAssessed != "":
+		fmt.Fprintf(stderr, "appcheck: %s\n", notAssessed)
+		return exitError
+	case a.Described:
 		return exitDescribed
 	}
 	return exitUnknown
+}
+
+// noDNSAnswer reports whether no DNS server answered the TXT lookup at
+// all, and the servers asked.
+func noDNSAnswer(a *appident.Assessment) ([]string, bool) {
+	var le *dnsverify.LookupError
+	if a.DNS == nil || !errors.As(a.DNS.Err, &le) || le.Kind != dnsverify.KindUnreachable {
+		return nil, false
+	}
+	servers := le.Servers
+	if len(servers) == 0 && le.Server != "" {
+		servers = []string{le.Server}
+	}
+	if len(servers) == 0 {
+		servers = []string{"the system's resolvers"}
+	}
+	return servers, true
+}
+
+// outOfTime returns the step the budget ran out in ("looking up the TXT
+// record at examplehealth.com"), or "" when the evidence was in before the
+// budget ended.
+func outOfTime(a *appident.Assessment, ctx context.Context, start time.Time, budget time.Duration) string {
+	if ctx.Err() == nil && time.Since(start) < budget {
+		return ""
+	}
+	var steps []string
+	if a.DNS != nil && timedOut(a.DNS.Err) {
+		name := a.DNS.Name
+		if name == "" {
+			name = a.Site.ETLDPlusOne
+		}
+		steps = append(steps, "looking up the TXT record at "+strings.TrimSuffix(name, "."))
+	}
+	if timedOut(a.TLSErr) {
+		steps = append(steps, "inspecting the TLS certificate of "+net.JoinHostPort(a.Site.Host, strconv.Itoa(a.Site.Port))+" (handshake and revocation check)")
+	}
+	return strings.Join(steps, " and ")
+}
+
+// timedOut reports whether err is a deadline's.
+func timedOut(err error) bool {
+	var le *dnsverify.LookupError
+	if errors.As(err, &le) && (le.Kind == dnsverify.KindTimeout || le.Kind == dnsverify.KindCanceled) {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, tlsinspect.ErrTimeout)
+}
+
+// debugf writes a debug line to stderr with -debug.
+func debugf(opts options, stderr io.Writer, format string, args ...any) {
+	if opts.debug {
+		fmt.Fprintf(stderr, "debug: "+format+"\n", args...)
+	}
+}
+
+// plain is err's message for a person: on one line, without the package
+// prefixes ("appident: ", "etld: ") that Go errors carry.
+func plain(err error) string {
+	s := oneLine(err.Error())
+	for _, p := range []string{"appident: ", "etld: ", "dnsverify: ", "tlsinspect: ", "label: ", "egress: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
 }
 
 // parseArgs parses the command line. Flags may come before or after the
@@ -154,6 +335,7 @@ func parseArgs(args []string) (options, error) {
 		persona   = "patient"
 		dnsList   string
 		connectTo connectToFlag
+		timeout   = durationFlag(15 * time.Second)
 	)
 	fs := flag.NewFlagSet("appcheck", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -167,12 +349,13 @@ func parseArgs(args []string) (options, error) {
 	fs.StringVar(&opts.cacert, "cacert", "", "")
 	fs.BoolVar(&opts.allowPrivate, "allow-private", false, "")
 	fs.BoolVar(&opts.json, "json", false, "")
-	fs.DurationVar(&opts.timeout, "timeout", 15*time.Second, "")
+	fs.BoolVar(&opts.debug, "debug", false, "")
+	fs.Var(&timeout, "timeout", "")
 
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return options{}, err
+			return options{}, flagError(err)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -196,9 +379,7 @@ func parseArgs(args []string) (options, error) {
 		return options{}, fmt.Errorf("-persona %q: want patient, provider or system", persona)
 	}
 	opts.app.Persona = p
-	if opts.timeout <= 0 {
-		return options{}, fmt.Errorf("-timeout %v: must be positive", opts.timeout)
-	}
+	opts.timeout = time.Duration(timeout)
 	if dnsList != "" {
 		for _, s := range strings.Split(dnsList, ",") {
 			addr, err := parseDNSServer(s)
@@ -212,14 +393,45 @@ func parseArgs(args []string) (options, error) {
 
 	uri := positional[0]
 	if _, err := etld.Parse(uri); err != nil {
-		return options{}, errors.New(oneLine(err.Error()))
+		return options{}, fmt.Errorf("REDIRECT_URI %q: %s", uri, plain(err))
 	}
 	opts.app.RedirectURIs = []string{uri}
 	return opts, nil
 }
 
+// flagError rewrites the flag package's "invalid value "5" for flag
+// -timeout: …" as "-timeout "5": …".
+func flagError(err error) error {
+	msg := err.Error()
+	var value, name, rest string
+	if n, _ := fmt.Sscanf(msg, "invalid value %q for flag %s", &value, &name); n == 2 {
+		if i := strings.Index(msg, ": "); i >= 0 {
+			rest = msg[i+2:]
+		}
+		return fmt.Errorf("%s %q: %s", strings.TrimSuffix(name, ":"), value, rest)
+	}
+	return err
+}
+
+// durationFlag is the -timeout flag: a positive Go duration.
+type durationFlag time.Duration
+
+func (d *durationFlag) String() string { return time.Duration(*d).String() }
+
+func (d *durationFlag) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("want a duration such as 5s")
+	}
+	if v <= 0 {
+		return errors.New("want a positive duration such as 5s")
+	}
+	*d = durationFlag(v)
+	return nil
+}
+
 // parseDNSServer checks one -dns address: host:port, or a bare IP address
-// (port 53).
+// (port 53). The port must be a number in 1-65535.
 func parseDNSServer(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -235,6 +447,9 @@ func parseDNSServer(s string) (string, error) {
 	}
 	if host == "" || port == "" {
 		return "", fmt.Errorf("-dns %q: want host:port", s)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("-dns %q: the port must be a number in 1-65535", s)
 	}
 	return s, nil
 }

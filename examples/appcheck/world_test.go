@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -71,12 +72,12 @@ func TestDescribed(t *testing.T) {
 		"  Organization   Example Health, Inc.\n",
 		"  Location       US, MO, Kansas City\n",
 		"  Domain         examplehealth.com\n",
-		"  R1  MUST    met             redirect URI served over HTTPS\n",
-		"  R5  SHOULD  met             OV or EV certificate rather than DV\n",
-		"  R6  SHOULD  met             cerner-client-id TXT record at the eTLD+1\n",
-		"examplehealth.com carries cerner-client-id="+describedID,
-		"  R7  SHOULD  met             app name aligns with its website or legal entity\n",
-		"Nothing: patients see this app described in full.",
+		"  Notice         We confirmed the organization that runs this app's website.\n",
+		row("R1", "MUST", "met")+"the redirect URI uses https\n",
+		row("R5", "SHOULD", "met")+`OV certificate naming "Example Health, Inc."`+"\n",
+		row("R6", "SHOULD", "met")+`examplehealth.com carries "cerner-client-id=`+describedID+`"`,
+		row("R7", "SHOULD", "met")+`the name "Example Health Portal" shares a word with`,
+		"\nDescribed in full.\n",
 	)
 	if strings.Contains(r.stdout, "\x1b[") {
 		t.Error("colour with NO_COLOR set and stdout not a terminal")
@@ -97,13 +98,14 @@ func TestUnknown(t *testing.T) {
 	wantReport(t, r.stdout,
 		"  Labels         [Unknown App]\n",
 		"  App name       (not shown)\n",
-		"  R5  SHOULD  not met         OV or EV certificate rather than DV\n",
-		"Get an OV (organization validated) or EV certificate for steptrack.io",
+		"  Notice         We could not confirm who makes this app.",
+		row("R5", "SHOULD", "not met")+"a DV certificate: it names no organization\n",
+		"fix: get an OV (organization validated) or EV certificate for steptrack.io",
 	)
 }
 
-// TestMissingTXT checks the fix for a missing record: the exact record, where,
-// and the dig command against the -dns server.
+// TestMissingTXT checks the fix for a missing record: the exact record, at
+// the eTLD+1.
 func TestMissingTXT(t *testing.T) {
 	w, cacert := world(t)
 	const id = "not-published-anywhere"
@@ -112,12 +114,9 @@ func TestMissingTXT(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	host, port, _ := strings.Cut(w.DNSAddr(), ":")
 	wantReport(t, r.stdout,
-		"  R6  SHOULD  not met         cerner-client-id TXT record at the eTLD+1\n",
-		"Add a TXT record at lakesidelabs.com (the eTLD+1 of results.lakesidelabs.com, not the host itself) (R6):",
-		`    lakesidelabs.com. TXT "cerner-client-id=`+id+`"`+"\n",
-		"    dig @"+host+" -p "+port+" +short TXT lakesidelabs.com\n",
+		row("R6", "SHOULD", "not met")+"there is no cerner-client-id TXT record at lakesidelabs.com\n",
+		`fix: add a TXT record at lakesidelabs.com: "cerner-client-id=`+id+`"`+"\n",
 	)
 }
 
@@ -154,7 +153,7 @@ func TestJSON(t *testing.T) {
 				t.Fatalf("%v\n%s", err, r.stdout)
 			}
 			required := map[string][]string{
-				"":        {"client_id", "redirect_uri", "site", "dns", "tls", "display", "findings"},
+				"":        {"client_id", "redirect_uri", "site", "dns", "tls", "display", "findings", "requirements"},
 				"site":    {"host", "port", "etld_plus_one", "display_domain", "development"},
 				"dns":     {"name", "status", "client_ids"},
 				"tls":     {"status", "version", "certificate_type", "trusted", "self_signed", "hostname_match", "not_before", "not_after", "expired", "revocation", "organization", "location"},
@@ -184,6 +183,9 @@ func TestJSON(t *testing.T) {
 				if _, ok := loc[f]; !ok {
 					t.Errorf("tls.location lacks %q", f)
 				}
+			}
+			if reqs, ok := m["requirements"].([]any); !ok || len(reqs) != 8 {
+				t.Errorf("requirements = %v, want 8 entries", m["requirements"])
 			}
 			if got := m["client_id"]; got != tt.args[1] {
 				t.Errorf("client_id = %v, want %q", got, tt.args[1])
@@ -297,13 +299,13 @@ func TestProblems(t *testing.T) {
 		opts appidenttest.SiteOptions
 		want []string
 	}{
-		{selfSigned, []string{"  R4  SHOULD  not met ", "Replace the self-signed certificate on vitals.homebrewhealth.com"}},
-		{expired, []string{"  R4  SHOULD  not met ", "Renew the certificate for rx.sunsetpharmacy.com: it expired on "}},
-		{revoked, []string{"  R4  SHOULD  not met ", "The certificate for patients.oldtownclinic.com was revoked"}},
-		{cdn, []string{"  R5  SHOULD  not met ", "is your CDN's: upload your own OV or EV certificate"}},
-		{legacy, []string{"  R3  SHOULD  not met ", "TLS1.1 negotiated", "Enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
-		{down, []string{"  R3  SHOULD  not assessable  TLS 1.2 or higher\n", "no TLS handshake completed", "Make https://app.downclinic.com:443/ answer a TLS handshake"}},
-		{servfail, []string{"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n", "The TXT lookup at brokendns.com failed"}},
+		{selfSigned, []string{row("R4", "SHOULD", "not met") + "the certificate is self-signed", "fix: replace the self-signed certificate with one from a publicly trusted CA"}},
+		{expired, []string{row("R4", "SHOULD", "not met") + "the certificate is expired since ", "fix: renew the certificate"}},
+		{revoked, []string{row("R4", "SHOULD", "not met") + "the certificate is revoked", "fix: get and install a new certificate"}},
+		{cdn, []string{row("R5", "SHOULD", "not met"), "fix: upload your own OV or EV certificate for app.fitpulse.co to the CDN"}},
+		{legacy, []string{row("R3", "SHOULD", "not met") + "TLS 1.1 negotiated", "fix: enable TLS 1.2 and 1.3 on old.legacyclinic.com"}},
+		{down, []string{row("R3", "SHOULD", "not assessable") + "no TLS handshake with app.downclinic.com completed: ", "fix: make app.downclinic.com serve https on port 443"}},
+		{servfail, []string{row("R6", "SHOULD", "not assessable") + "the TXT lookup at brokendns.com failed: the server answered SERVFAIL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.opts.Host, func(t *testing.T) {
@@ -329,11 +331,13 @@ func TestDevelopment(t *testing.T) {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	wantReport(t, r.stdout,
-		"  R1  MUST    not met         redirect URI served over HTTPS\n",
-		"  R2  SHOULD  not met         port 443 only\n",
-		"  R5  SHOULD  not assessable  OV or EV certificate rather than DV\n",
-		"  R6  SHOULD  not assessable  cerner-client-id TXT record at the eTLD+1\n",
-		"it cannot be assessed and patients see only \"localhost\"",
+		row("R1", "MUST", "not met")+`the redirect URI uses "http", not https`,
+		row("R2", "SHOULD", "not met")+"the redirect URI uses port 8080\n",
+		row("R5", "SHOULD", "not assessable")+"the redirect host was not dialled: a development target\n",
+		row("R6", "SHOULD", "not assessable")+"the TXT record at localhost was not looked up: a development target\n",
+		row("R8", "SHOULD", "not met")+"an http loopback redirect URI",
+		"  Notice         This app is set up for testing",
+		"\nNotes\n  site.development: ",
 	)
 }
 
@@ -348,7 +352,7 @@ func TestMisalignedName(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	wantReport(t, r.stdout, "  R7  SHOULD  not met         app name aligns with its website or legal entity\n")
+	wantReport(t, r.stdout, row("R7", "SHOULD", "not met")+`the name "Zebra Tracker" shares no word with`)
 }
 
 // TestDNSServesHostAddresses: -dns is asked for the redirect host's address
@@ -382,13 +386,12 @@ func TestDNSServesHostAddresses(t *testing.T) {
 		t.Errorf("no egress.refused finding names 10.0.0.1: %+v", rep.Findings)
 	}
 
-	// The human report's fix is to publish the host at a public address,
-	// not to make a handshake work.
+	// The human report says why the host was not connected to, and where
+	// the fix lies: a public address.
 	r = appcheck(t, "-dns", w.DNSAddr(), "-timeout", "20s", "-client-id", describedID, "https://app.privateclinic.com/cb")
-	wantReport(t, r.stdout, "Publish app.privateclinic.com at a public address")
-	if strings.Contains(r.stdout, "answer a TLS handshake") {
-		t.Errorf("report asks for a handshake the checker refused to attempt:\n%s", r.stdout)
-	}
+	wantReport(t, r.stdout,
+		row("R3", "SHOULD", "not assessable")+"no TLS handshake with app.privateclinic.com completed: its address is not a public one on port 443, so the checker did not connect",
+		"fix: make app.privateclinic.com serve https on port 443 with TLS 1.2 or 1.3, from a public address")
 }
 
 // wantReport fails t for each of wants that stdout lacks.
@@ -399,4 +402,9 @@ func wantReport(t *testing.T, stdout string, wants ...string) {
 			t.Errorf("report lacks %q:\n%s", want, stdout)
 		}
 	}
+}
+
+// row is the start of a requirement's row in the human report.
+func row(id, level, status string) string {
+	return fmt.Sprintf("  %s  %-6s  %-14s  ", id, level, status)
 }
