@@ -18,22 +18,25 @@
 //
 // The variable is a JSON object with one member per field of
 // [appident.Stats], named by the field's JSON name, read afresh from
-// [appident.Checker.Stats] on every request. Each is a counter: a count
-// of events (unit "1", as OpenTelemetry writes it) since the Checker was
-// made, that only grows, so a scraper takes its rate. They include:
+// [appident.Checker.Stats] on every request. All but one are counters: a
+// count of events (unit "1", as OpenTelemetry writes it) since the
+// Checker was made, that only grows, so a scraper takes its rate:
 //
-//	assessments         calls of Assess (and Refresh)
-//	errors              of those, the calls that returned an error
-//	pending             assessments whose budget ended before the evidence arrived
-//	cache_hits          evidence (DNS and TLS counted apart) served from the cache
-//	cache_misses        evidence waited for
-//	coalesced           waits that shared another caller's lookup instead of making one
-//	dns_lookups         TXT lookups run (each one or more DNS queries)
-//	handshakes          TLS inspections run
-//	refusals            dials the egress guard refused
-//	shared_cache_errors errors of a shared Cache, each failed open
-//	lease_waits         waits for another process's lookup
-//	in_flight           lookups running now: a gauge, not a counter
+//	assessments          calls of Assess (and Refresh)
+//	errors               of those, the calls that returned an error
+//	pending              of those, the assessments whose budget or context ended before the evidence arrived
+//	cache_hits           evidence (DNS and TLS counted apart) served from the cache
+//	cache_misses         evidence waited for
+//	coalesced            waits that shared another caller's lookup instead of making one
+//	dns_lookups          TXT lookups run (each one or more DNS queries)
+//	handshakes           TLS inspections run
+//	refusals             dials the egress guard refused
+//	shared_cache_errors  errors of the shared cache (Config.Cache), each failed open
+//	lease_waits          waits for another process's lookup of the same evidence (the shared cache's lease)
+//
+// and one is a gauge, a level read as it is (unit "1"):
+//
+//	in_flight            lookups asked for and not yet finished
 //
 // A field added to Stats later is exported the same way, under its JSON
 // name; [appident.Stats] documents each.

@@ -6,7 +6,9 @@ import (
 	"expvar"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,4 +116,20 @@ func TestVarForAMapOfOnesOwn(t *testing.T) {
 	var got map[string]map[string]uint64
 	require.NoError(t, json.Unmarshal([]byte(m.String()), &got))
 	assert.Equal(t, uint64(1), got["primary"]["assessments"])
+}
+
+// Every metric is documented in the package doc, under its name; a Stats
+// field added without its line here fails.
+func TestEveryMetricIsDocumented(t *testing.T) {
+	src, err := os.ReadFile("expvar.go")
+	require.NoError(t, err)
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^//\t([a-z_]+) {2,}\S`).FindAllStringSubmatch(string(src), -1) {
+		documented[m[1]] = true
+	}
+	names := jsonNames(t)
+	for _, name := range names {
+		assert.True(t, documented[name], "metric %q is not in the package doc's list", name)
+	}
+	assert.Len(t, documented, len(names), "the package doc lists metrics Stats does not have: %v", documented)
 }
