@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -45,7 +46,10 @@ func Example() {
 		cfg := w.Config()
 		cfg.Cache = rediscache.New(rdb,
 			rediscache.WithNamespace("example-"+hex.EncodeToString(ns)),
-			rediscache.WithHMACKey(hmacKey))
+			rediscache.WithHMACKey(hmacKey),
+			// Generous for a loaded test machine; the default, 100ms,
+			// suits a Redis in the same data centre.
+			rediscache.WithTimeout(time.Second))
 		checker, err := appident.New(cfg)
 		if err != nil {
 			log.Fatal(err)

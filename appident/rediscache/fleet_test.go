@@ -220,7 +220,7 @@ func newFleet(t *testing.T, redisAddr string) *fleet {
 		Redis: redisAddr, Namespace: namespace(t),
 		// A timeout above DefaultTimeout, so that a loaded test machine
 		// does not turn a slow answer into a lookup of its own.
-		RedisTimeout: 500 * time.Millisecond, Backoff: 200 * time.Millisecond,
+		RedisTimeout: time.Second, Backoff: 200 * time.Millisecond,
 		DNS: w.DNSAddr(), RootPEM: w.RootPEM(), ConnectTo: map[string]string{},
 		Revocation: w.RevocationAddr(),
 		// The default consent-time budget (3s): no assessment may be

@@ -17,10 +17,15 @@ import (
 	"github.com/consenttrust/appverify/tlsinspect"
 )
 
+// testTimeout is the Redis timeout of tests that are not about it: generous,
+// so that a loaded test machine does not turn them into tests of failing
+// open. Tests of the timeout set their own after it.
+var testTimeout = WithTimeout(5 * time.Second)
+
 func TestPutGet(t *testing.T) {
 	ctx := context.Background()
 	rdb := newClient(t, sharedAddr())
-	c := New(rdb, WithNamespace(namespace(t)))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)))
 	expires := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	data := []byte(`{"v":1,"dns":{"status":"verified"}}`)
 	if err := c.Put(ctx, "dns:examplehealth.com", data, expires); err != nil {
@@ -57,7 +62,7 @@ func TestPutGet(t *testing.T) {
 func TestPutExpiredStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	rdb := newClient(t, sharedAddr())
-	c := New(rdb, WithNamespace(namespace(t)))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)))
 	if err := c.Put(ctx, "tls:a.com:443", []byte("x"), time.Now().Add(-time.Second)); err != nil {
 		t.Fatalf("Put of expired data: %v", err)
 	}
@@ -74,7 +79,7 @@ func TestExpiryJudgedOnRead(t *testing.T) {
 	now := time.Now()
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	c := New(rdb, WithNamespace(namespace(t)), withNow(clock))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)), withNow(clock))
 	if err := c.Put(ctx, "k", []byte("x"), now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +104,9 @@ func TestGetRefusesBadValues(t *testing.T) {
 	rdb := newClient(t, sharedAddr())
 	key := []byte("0123456789abcdef0123456789abcdef")
 	ns := namespace(t)
-	signed := New(rdb, WithNamespace(ns), WithHMACKey(key), WithMaxValueSize(64))
-	plain := New(rdb, WithNamespace(ns), WithMaxValueSize(64))
-	otherKey := New(rdb, WithNamespace(ns), WithHMACKey([]byte("another key, another fleet......")))
+	signed := New(rdb, testTimeout, WithNamespace(ns), WithHMACKey(key), WithMaxValueSize(64))
+	plain := New(rdb, testTimeout, WithNamespace(ns), WithMaxValueSize(64))
+	otherKey := New(rdb, testTimeout, WithNamespace(ns), WithHMACKey([]byte("another key, another fleet......")))
 	exp := time.Now().Add(time.Hour)
 	rkey := signed.DataKey("k")
 	good := seal(rkey, []byte("evidence"), exp, key)
@@ -176,8 +181,8 @@ func TestHMACRoundTrip(t *testing.T) {
 	rdb := newClient(t, sharedAddr())
 	ns := namespace(t)
 	key := []byte("0123456789abcdef0123456789abcdef")
-	a := New(rdb, WithNamespace(ns), WithHMACKey(key))
-	b := New(rdb, WithNamespace(ns), WithHMACKey(key))
+	a := New(rdb, testTimeout, WithNamespace(ns), WithHMACKey(key))
+	b := New(rdb, testTimeout, WithNamespace(ns), WithHMACKey(key))
 	if err := a.Put(ctx, "tls:app.examplehealth.com:443", []byte("report"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +206,7 @@ func TestHMACRoundTrip(t *testing.T) {
 func TestSizeBound(t *testing.T) {
 	ctx := context.Background()
 	rdb := newClient(t, sharedAddr())
-	c := New(rdb, WithNamespace(namespace(t)), WithMaxValueSize(10))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)), WithMaxValueSize(10))
 	if err := c.Put(ctx, "k", bytes.Repeat([]byte("x"), 10), time.Now().Add(time.Hour)); err != nil {
 		t.Errorf("Put at the bound: %v", err)
 	}
@@ -229,7 +234,7 @@ func TestLease(t *testing.T) {
 	ctx := context.Background()
 	rdb := newClient(t, sharedAddr())
 	ns := namespace(t)
-	a, b := New(rdb, WithNamespace(ns)), New(rdb, WithNamespace(ns))
+	a, b := New(rdb, testTimeout, WithNamespace(ns)), New(rdb, testTimeout, WithNamespace(ns))
 
 	held, releaseA, err := a.Lease(ctx, "dns:examplehealth.com", time.Minute)
 	if err != nil || !held {
@@ -266,7 +271,7 @@ func TestLeaseExpiresAndLateReleaseKeepsTheNewHolder(t *testing.T) {
 	ctx := context.Background()
 	rdb := newClient(t, sharedAddr())
 	ns := namespace(t)
-	a, b := New(rdb, WithNamespace(ns)), New(rdb, WithNamespace(ns))
+	a, b := New(rdb, testTimeout, WithNamespace(ns)), New(rdb, testTimeout, WithNamespace(ns))
 	held, releaseA, err := a.Lease(ctx, "k", 50*time.Millisecond)
 	if err != nil || !held {
 		t.Fatalf("Lease = %v, %v", held, err)
@@ -382,7 +387,7 @@ func TestRedisFull(t *testing.T) {
 	ctx := context.Background()
 	srv := ownServer(t)
 	rdb := newClient(t, srv.Addr())
-	c := New(rdb)
+	c := New(rdb, testTimeout)
 	if err := c.Put(ctx, "k", []byte("x"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +412,7 @@ func TestRedisFull(t *testing.T) {
 // The caller's own context ending is not Redis's fault: no backoff.
 func TestCallerCancelStartsNoBackoff(t *testing.T) {
 	rdb := newClient(t, sharedAddr())
-	c := New(rdb, WithNamespace(namespace(t)))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := c.Get(ctx, "k"); !errors.Is(err, context.Canceled) {
@@ -432,7 +437,7 @@ func TestMemoryPerSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb := newClient(t, sharedAddr())
-	c := New(rdb, WithNamespace(namespace(t)), WithHMACKey(make([]byte, 32)))
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)), WithHMACKey(make([]byte, 32)))
 	cfg := w.Config()
 	cfg.Cache = c
 	checker, err := appident.New(cfg)
@@ -473,7 +478,7 @@ func TestDocumentedACL(t *testing.T) {
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), Username: "appverify", Password: "secret", ContextTimeoutEnabled: true})
 	defer rdb.Close()
-	c := New(rdb, WithHMACKey([]byte("0123456789abcdef0123456789abcdef")))
+	c := New(rdb, testTimeout, WithHMACKey([]byte("0123456789abcdef0123456789abcdef")))
 	if err := c.Put(ctx, "dns:examplehealth.com", []byte("x"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatalf("Put as the ACL user: %v", err)
 	}
@@ -493,5 +498,50 @@ func TestDocumentedACL(t *testing.T) {
 	}
 	if s := c.Stats(); s.Errors != 0 {
 		t.Errorf("Stats = %+v, want no errors", s)
+	}
+}
+
+// Bytes the Checker cannot decode (another version of its encoding,
+// corruption), in a valid envelope, are a miss to it: it looks the site up
+// and overwrites them.
+func TestCheckerLooksUpOverUndecodableValues(t *testing.T) {
+	ctx := context.Background()
+	w := appidenttest.New(t)
+	site, err := w.AddSite(appidenttest.SiteOptions{
+		Host: "app.garbledhealth.com", Type: tlsinspect.OV,
+		Organization: "Garbled Health, Inc.", Country: "US", State: "MO", Locality: "Kansas City",
+		ClientIDs: []string{"garbled"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := newClient(t, sharedAddr())
+	c := New(rdb, testTimeout, WithNamespace(namespace(t)))
+	dk, tk := "dns:"+site.ETLDPlusOne, "tls:"+site.Host+":443"
+	for i, data := range [][]byte{{}, {0xff}, []byte(`{"obtained":"2026-01-01T00:00:00Z"}`), {99, '{', '}'}, bytes.Repeat([]byte{1}, 300)} {
+		exp := time.Now().Add(time.Hour)
+		if err := c.Put(ctx, dk, data, exp); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Put(ctx, tk, data, exp); err != nil {
+			t.Fatal(err)
+		}
+		cfg := w.Config()
+		cfg.Cache = c
+		checker, err := appident.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := checker.Assess(ctx, site.App("garbled", "Garbled Health"))
+		checker.Close()
+		if err != nil || !a.Described {
+			t.Fatalf("value %d (%q): Assess = %v, described %v; want the site looked up", i, data, err, a != nil && a.Described)
+		}
+		if st := checker.Stats(); st.DNSLookups != 1 || st.Handshakes != 1 {
+			t.Errorf("value %d (%q): %d TXT lookups, %d handshakes; want 1 and 1", i, data, st.DNSLookups, st.Handshakes)
+		}
+		if got, err := c.Get(ctx, dk); err != nil || bytes.Equal(got, data) {
+			t.Errorf("value %d (%q): after the lookup Redis holds %q, %v; want the Checker's evidence", i, data, got, err)
+		}
 	}
 }
