@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consenttrust/appverify/dnsverify"
@@ -123,7 +124,9 @@ type Config struct {
 
 	// Concurrency bounds the sites AssessAll looks up at once. If zero, 16.
 	Concurrency int
-	// Logger receives debug logs of lookups. If nil, nothing is logged.
+	// Logger receives debug logs of lookups, a warning when the shared Cache
+	// starts failing and a note when it answers again. If nil, nothing is
+	// logged.
 	Logger *slog.Logger
 }
 
@@ -143,6 +146,8 @@ type Checker struct {
 	verifier *dnsverify.Verifier
 	parser   etld.Parser
 	log      *slog.Logger
+	// sharedDown reports that the shared Cache's last call failed.
+	sharedDown atomic.Bool
 
 	dialer      tlsinspect.Dialer // handshakes: port 443
 	fetchDialer tlsinspect.Dialer // OCSP and CRL: ports 80, 443

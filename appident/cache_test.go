@@ -1,10 +1,15 @@
 package appident_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -493,4 +498,72 @@ func TestJunkFromTheCacheIsAMiss(t *testing.T) {
 	if st := c.Stats(); st.CacheMisses != 2 || st.DNSLookups != 1 || st.Handshakes != 1 {
 		t.Errorf("Stats %+v: want two misses and the lookups", st)
 	}
+}
+
+// switchCache fails while down is set, else serves as a mapCache.
+type switchCache struct {
+	*mapCache
+	down atomic.Bool
+}
+
+func (c *switchCache) Get(ctx context.Context, key string) ([]byte, error) {
+	if c.down.Load() {
+		return nil, errStore
+	}
+	return c.mapCache.Get(ctx, key)
+}
+
+func (c *switchCache) Put(ctx context.Context, key string, data []byte, expires time.Time) error {
+	if c.down.Load() {
+		return errStore
+	}
+	return c.mapCache.Put(ctx, key, data, expires)
+}
+
+// A shared Cache that starts failing is said in the log once, as a warning,
+// and its recovery once, without a warning per failed call.
+func TestSharedCacheOutageIsLogged(t *testing.T) {
+	w, two := clockWorld(t, "app.logtwo.com")
+	three, err := w.AddSite(ovSite("app.logthree.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	cfg := w.Config()
+	store := &switchCache{mapCache: newMapCache()}
+	store.down.Store(true)
+	cfg.Cache = store
+	cfg.Logger = slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c := newChecker(t, cfg)
+	if a := assess(t, c, two.App(clientID, "Log Two")); !a.Described {
+		t.Fatalf("store down: not described: %v", codes(a.Findings))
+	}
+	store.down.Store(false)
+	if a := assess(t, c, three.App(clientID, "Log Three")); !a.Described {
+		t.Fatalf("store back: not described: %v", codes(a.Findings))
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if n := strings.Count(out, "level=WARN"); n != 1 || !strings.Contains(out, "shared cache failed") || !strings.Contains(out, "store down") {
+		t.Errorf("%d warnings in the log, want one naming the failure:\n%s", n, out)
+	}
+	if n := strings.Count(out, "shared cache answers again"); n != 1 {
+		t.Errorf("recovery logged %d times, want once:\n%s", n, out)
+	}
+	if s := c.Stats(); s.SharedCacheErrors < 2 {
+		t.Errorf("Stats %+v: want the failures counted", s)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

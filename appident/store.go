@@ -124,11 +124,13 @@ func (c *Checker) readShared(ctx context.Context, k evKey) (e *entry, failed boo
 	data, err := c.shared.Get(ctx, k.key)
 	if err != nil {
 		if !errors.Is(err, ErrCacheMiss) {
-			c.stats.sharedErrors.Add(1)
+			c.sharedFailed("get", k.key, err)
 			return nil, true
 		}
+		c.sharedOK()
 		return nil, false
 	}
+	c.sharedOK()
 	return decode(k, data), false
 }
 
@@ -147,7 +149,26 @@ func (c *Checker) toShared(ctx context.Context, k evKey, e *entry) {
 		err = c.shared.Put(ctx, k.key, data, until)
 	}
 	if err != nil {
-		c.stats.sharedErrors.Add(1)
+		c.sharedFailed("put", k.key, err)
+		return
+	}
+	c.sharedOK()
+}
+
+// sharedFailed counts a failure of the shared Cache (or its Leaser) and, on
+// the first after a success, logs a warning: the Checker goes on with its own
+// lookups and memory until the store answers again.
+func (c *Checker) sharedFailed(op, key string, err error) {
+	c.stats.sharedErrors.Add(1)
+	if !c.sharedDown.Swap(true) {
+		c.log.Warn("appident: shared cache failed; looking evidence up locally until it recovers", "op", op, "key", key, "err", err)
+	}
+}
+
+// sharedOK notes a shared Cache that answered, logging its recovery.
+func (c *Checker) sharedOK() {
+	if c.sharedDown.Swap(false) {
+		c.log.Info("appident: shared cache answers again")
 	}
 }
 
@@ -312,7 +333,7 @@ func (c *Checker) lease(ctx context.Context, l Leaser, k evKey, now time.Time, o
 	for range leaseTries {
 		held, release, err := l.Lease(ctx, k.key, ttl)
 		if err != nil {
-			c.stats.sharedErrors.Add(1)
+			c.sharedFailed("lease", k.key, err)
 			return nil
 		}
 		if held {
