@@ -49,19 +49,18 @@
 //   - When a developer says they fixed a TXT record or a certificate, call
 //     [Checker.Refresh]: it looks the evidence up again now and replaces the
 //     cached evidence for every app on the site.
+//   - At shutdown, call [Checker.Close]: it stops the background work and
+//     waits for it.
 //
 // The nightly re-verification:
 //
-//		for r := range checker.AssessAll(ctx, apps) {
-//			if r.Err != nil {
-//				log.Printf("%s: %v", apps[r.Index].ClientID, r.Err)
-//				continue
-//			}
-//			store(apps[r.Index].ClientID, r.Assessment.Display)
+//	for r := range checker.AssessAll(ctx, apps) {
+//		if r.Err != nil {
+//			log.Printf("%s: %v", apps[r.Index].ClientID, r.Err)
+//			continue
 //		}
-//
-//	  - At shutdown, call [Checker.Close]: it stops the background work and
-//	    waits for it.
+//		store(apps[r.Index].ClientID, r.Assessment.Display)
+//	}
 //
 // Assess returns an error only when an app cannot be assessed at all: an
 // empty client id, no redirect URI, an unregistered or unparseable one
