@@ -68,9 +68,12 @@ func serveWorld(ctx context.Context, w io.Writer, dir string) error {
 	}
 	defer world.Close()
 	if dir == "" {
-		if dir, err = os.MkdirTemp("", "appverify-demo-"); err != nil {
-			return err
-		}
+		dir, err = os.MkdirTemp("", "appverify-demo-")
+	} else {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		return err
 	}
 	root := filepath.Join(dir, "root.pem")
 	if err := os.WriteFile(root, world.RootPEM(), 0o644); err != nil {

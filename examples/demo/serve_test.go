@@ -39,7 +39,7 @@ func (s *syncBuffer) String() string {
 // while it serves, and one appcheck command line per sample with the flags
 // it needs; it returns when its context ends.
 func TestServe(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "world") // -dir need not exist yet
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
