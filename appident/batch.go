@@ -6,10 +6,9 @@ import (
 	"iter"
 	"net"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/consenttrust/appverify/etld"
+	"golang.org/x/sync/errgroup"
 )
 
 // Result is the outcome of assessing one app in a batch.
@@ -27,7 +26,7 @@ type Result struct {
 //
 //	for r := range checker.AssessAll(ctx, apps) {
 //		if r.Err != nil { ... continue }
-//		store(r.App.ClientID, r.Assessment)
+//		store(apps[r.Index].ClientID, r.Assessment)
 //	}
 //
 // Its concurrency (Config.Concurrency) is spent on distinct sites: the apps
@@ -48,20 +47,13 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		groups := c.bySite(apps)
-		workers := min(c.cfg.Concurrency, len(groups))
-		results := make(chan Result, workers)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					g := int(next.Add(1) - 1)
-					if g >= len(groups) {
-						return
-					}
-					for _, i := range groups[g] {
+		results := make(chan Result, c.cfg.Concurrency)
+		go func() {
+			var g errgroup.Group
+			g.SetLimit(c.cfg.Concurrency)
+			for _, group := range groups {
+				g.Go(func() error {
+					for _, i := range group {
 						if err := ctx.Err(); err != nil {
 							results <- Result{Index: i, Err: fmt.Errorf("appident: %w", err)}
 							continue
@@ -69,11 +61,10 @@ func (c *Checker) AssessAll(ctx context.Context, apps []App) iter.Seq[Result] {
 						a, err := c.assess(ctx, apps[i], c.batchTimeout(), false)
 						results <- Result{Index: i, Assessment: a, Err: err}
 					}
-				}
-			}()
-		}
-		go func() {
-			wg.Wait()
+					return nil
+				})
+			}
+			g.Wait()
 			close(results)
 		}()
 		for r := range results {
